@@ -1,0 +1,275 @@
+//go:build groups
+
+package chat
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parleychat/parley"
+)
+
+func errGUIDNotFound(guid string) *parley.Error {
+	return parley.Errorf(parley.KindNotFound, parley.CodeGUIDNotFound, "the group with guid %s does not exist", guid)
+}
+
+// groupView is a group as one actor meets it: the group, the actor's
+// membership (nil when not a member) and their effective scope.
+type groupView struct {
+	a     parley.Actor
+	g     *parley.Group
+	me    *parley.Member
+	scope string // admin for a full access key acting as no user
+}
+
+// loadGroup fetches a group for the actor. A private group is invisible
+// (ERR_GUID_NOT_FOUND) to a user who is not in it, unless the call holds
+// full access.
+func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (*groupView, error) {
+	guid, _ = parley.NormalizeID(guid)
+	g, err := tx.Group(ctx, a.AppID, guid, a.UID)
+	if err != nil {
+		return nil, storeErr(err, errGUIDNotFound(guid), nil)
+	}
+	v := &groupView{a: a, g: g}
+	if a.IsServer() {
+		v.scope = parley.ScopeAdmin
+		return v, nil
+	}
+	switch v.me, err = tx.Member(ctx, a.AppID, guid, a.UID); {
+	case err == nil:
+		v.scope = v.me.Scope
+	case !errors.Is(err, parley.ErrNotFound):
+		return nil, err
+	case g.Type == parley.GroupPrivate && a.Access != parley.AccessFullAccess:
+		return nil, errGUIDNotFound(guid)
+	}
+	return v, nil
+}
+
+// needMember refuses an actor who is not a member (nor a full access key
+// acting as no user): banned users get ERR_BANNED_GROUPMEMBER, others
+// ERR_NOT_A_MEMBER.
+func (v *groupView) needMember(ctx context.Context, tx parley.Tx) error {
+	if v.scope != "" {
+		return nil
+	}
+	banned, err := tx.IsBanned(ctx, v.a.AppID, v.g.GUID, v.a.UID)
+	if err != nil {
+		return err
+	}
+	if banned {
+		return parley.Errorf(parley.KindForbidden, parley.CodeBannedMember, "you are banned from this group")
+	}
+	return parley.Errorf(parley.KindForbidden, parley.CodeNotAMember, "you are not a member of this group")
+}
+
+func checkGroupType(t string) error {
+	if t != parley.GroupPublic && t != parley.GroupPassword && t != parley.GroupPrivate {
+		return parley.Errorf(parley.KindInvalid, parley.CodeInvalidGroupType, "type must be public, password or private")
+	}
+	return nil
+}
+
+func checkGroupFields(g *parley.Group) error {
+	if strings.TrimSpace(g.Name) == "" {
+		return parley.Errorf(parley.KindInvalid, parley.CodeEmptyName, "name is required")
+	}
+	for _, f := range []struct {
+		field, v string
+		max      int
+	}{{"name", g.Name, parley.MaxNameLen}, {"icon", g.Icon, parley.MaxURLLen},
+		{"description", g.Description, parley.MaxTextField}} {
+		if err := checkLen(f.field, f.v, f.max); err != nil {
+			return err
+		}
+	}
+	if err := checkGroupType(g.Type); err != nil {
+		return err
+	}
+	return checkMetadata(g.Metadata)
+}
+
+// hashPassword stores a group password with a slow hash.
+func (s *Service) hashPassword(pw string) (string, error) {
+	if pw == "" {
+		return "", parley.Errorf(parley.KindInvalid, parley.CodeEmptyGroupPass, "a password group needs a password")
+	}
+	if len(pw) > 72 {
+		return "", invalid("password is longer than 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.passwordCost)
+	if err != nil {
+		return "", parley.Internal(err)
+	}
+	return string(h), nil
+}
+
+// Group returns one group as the actor sees it.
+func (s *Service) Group(ctx context.Context, guid string) (*parley.Group, error) {
+	a, err := needReader(ctx, "read groups")
+	if err != nil {
+		return nil, err
+	}
+	v, err := loadGroup(ctx, s.store, a, guid)
+	if err != nil {
+		return nil, err
+	}
+	return v.g, nil
+}
+
+// Groups lists the groups the actor may see.
+func (s *Service) Groups(ctx context.Context, f parley.GroupFilter) ([]*parley.Group, parley.Pagination, error) {
+	a, err := needReader(ctx, "list groups")
+	if err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	if f.Page, err = s.page(f.Page); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	for _, in := range f.SearchIn {
+		if in != "guid" && in != "name" {
+			return nil, parley.Pagination{}, invalid("searchIn takes guid and name")
+		}
+	}
+	for _, t := range f.Types {
+		if err := checkGroupType(t); err != nil {
+			return nil, parley.Pagination{}, err
+		}
+	}
+	if f.SortBy != "" && !slices.Contains([]string{"name", "guid", "createdAt"}, f.SortBy) {
+		return nil, parley.Pagination{}, invalid("sortBy must be name, guid or createdAt")
+	}
+	if f.SortOrder != "" && f.SortOrder != "asc" && f.SortOrder != "desc" {
+		return nil, parley.Pagination{}, invalid("sortOrder must be asc or desc")
+	}
+	f.Viewer = a.UID
+	f.IncludePrivate = a.Access == parley.AccessFullAccess
+	if f.Viewer == "" {
+		f.HasJoined = false
+	}
+	groups, total, err := s.store.Groups(ctx, a.AppID, f)
+	if err != nil {
+		return nil, parley.Pagination{}, parley.Internal(err)
+	}
+	return groups, parley.NewPagination(f.Page, len(groups), total), nil
+}
+
+// UpdateGroup changes a group (admins and moderators). An owner field
+// transfers ownership, with that rule's checks.
+func (s *Service) UpdateGroup(ctx context.Context, guid string, in parley.GroupUpdate) (*parley.Group, error) {
+	a, err := needReader(ctx, "update groups")
+	if err != nil {
+		return nil, err
+	}
+	var out *parley.Group
+	err = s.store.InTx(ctx, func(tx parley.Tx) error {
+		v, err := loadGroup(ctx, tx, a, guid)
+		if err != nil {
+			return err
+		}
+		if err := v.needMember(ctx, tx); err != nil {
+			return err
+		}
+		if err := mayAct(actUpdate, v.g, a.UID, v.scope, "", "", ""); err != nil {
+			return err
+		}
+		if err := s.applyGroupUpdate(v.g, in); err != nil {
+			return err
+		}
+		v.g.UpdatedAt = s.unix()
+		if err := tx.UpdateGroup(ctx, a.AppID, v.g); err != nil {
+			return err
+		}
+		if in.Owner != nil && *in.Owner != v.g.Owner {
+			if err := s.transferOwner(ctx, tx, v, *in.Owner); err != nil {
+				return err
+			}
+		}
+		out, err = tx.Group(ctx, a.AppID, v.g.GUID, a.UID)
+		return err
+	})
+	return out, storeErr(err, nil, nil)
+}
+
+func (s *Service) applyGroupUpdate(g *parley.Group, in parley.GroupUpdate) error {
+	for _, f := range in.Unset {
+		switch f {
+		case "icon":
+			g.Icon = ""
+		case "description":
+			g.Description = ""
+		case "metadata":
+			g.Metadata = nil
+		case "tags":
+			g.Tags = nil
+		default:
+			return invalid("unset takes icon, description, metadata and tags, not %q", f)
+		}
+	}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&g.Name, in.Name}, {&g.Icon, in.Icon}, {&g.Description, in.Description}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	g.Name = strings.TrimSpace(g.Name)
+	if in.Metadata != nil {
+		g.Metadata = in.Metadata
+	}
+	if in.Tags != nil {
+		tags, err := checkTags(*in.Tags)
+		if err != nil {
+			return err
+		}
+		g.Tags = tags
+	}
+	if in.Type != nil {
+		g.Type = *in.Type
+	}
+	if err := checkGroupFields(g); err != nil {
+		return err
+	}
+	switch {
+	case g.Type != parley.GroupPassword:
+		g.PasswordHash = ""
+	case in.Password != nil || g.PasswordHash == "":
+		pw := ""
+		if in.Password != nil {
+			pw = *in.Password
+		}
+		h, err := s.hashPassword(pw)
+		if err != nil {
+			return err
+		}
+		g.PasswordHash = h
+	}
+	return nil
+}
+
+// DeleteGroup removes a group with its members, bans and history (admins).
+func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
+	a, err := needReader(ctx, "delete groups")
+	if err != nil {
+		return err
+	}
+	return storeErr(s.store.InTx(ctx, func(tx parley.Tx) error {
+		v, err := loadGroup(ctx, tx, a, guid)
+		if err != nil {
+			return err
+		}
+		if err := v.needMember(ctx, tx); err != nil {
+			return err
+		}
+		if err := mayAct(actDelete, v.g, a.UID, v.scope, "", "", ""); err != nil {
+			return err
+		}
+		return tx.DeleteGroup(ctx, a.AppID, v.g.GUID)
+	}), nil, nil)
+}

@@ -1,0 +1,169 @@
+package chat
+
+import (
+	"context"
+
+	"github.com/parleychat/parley"
+)
+
+// relate runs one bulk relation change: for each uid in uids, fn in its own
+// transaction, collecting per-uid results. The owner must exist; a missing
+// other user, the owner themself and fn's errors are per-uid failures.
+func (s *Service) relate(ctx context.Context, appID, owner string, uids []string,
+	fn func(tx parley.Tx, other string) error) (map[string]parley.BulkResult, error) {
+	if len(uids) == 0 {
+		return nil, invalid("name at least one uid")
+	}
+	if len(uids) > parley.MaxBulkUIDs {
+		return nil, parley.Errorf(parley.KindInvalid, parley.CodeTooManyUIDs, "at most %d uids a call", parley.MaxBulkUIDs)
+	}
+	if _, err := liveUser(ctx, s.store, appID, owner, ""); err != nil {
+		return nil, err
+	}
+	out := make(map[string]parley.BulkResult, len(uids))
+	for _, raw := range uids {
+		other, ok := parley.NormalizeID(raw)
+		if !ok {
+			out[raw] = parley.BulkOf(nil, errUIDNotFound(raw))
+			continue
+		}
+		if other == owner {
+			out[other] = parley.BulkOf(nil, parley.Errorf(parley.KindInvalid, parley.CodeSelfRelation,
+				"a user can't be related to themself"))
+			continue
+		}
+		err := s.store.InTx(ctx, func(tx parley.Tx) error {
+			if _, err := liveUser(ctx, tx, appID, other, ""); err != nil {
+				return err
+			}
+			return fn(tx, other)
+		})
+		if err != nil {
+			if _, ok := parley.AsError(err); !ok {
+				return nil, parley.Internal(err)
+			}
+			out[other] = parley.BulkOf(nil, err)
+			continue
+		}
+		out[other] = parley.BulkOf(nil, nil)
+	}
+	return out, nil
+}
+
+// AddFriends makes uid friends with each of friends (full access: friends
+// are set by the app's backend).
+func (s *Service) AddFriends(ctx context.Context, uid string, friends []string) (map[string]parley.BulkResult, error) {
+	a, err := needFull(ctx, "manage friends")
+	if err != nil {
+		return nil, err
+	}
+	uid, _ = parley.NormalizeID(uid)
+	now := s.unix()
+	return s.relate(ctx, a.AppID, uid, friends, func(tx parley.Tx, other string) error {
+		return storeErr(tx.AddFriend(ctx, a.AppID, uid, other, now), nil,
+			parley.Errorf(parley.KindConflict, parley.CodeAlreadyFriend, "%s is already a friend", other))
+	})
+}
+
+// RemoveFriends ends uid's friendship with each of friends.
+func (s *Service) RemoveFriends(ctx context.Context, uid string, friends []string) (map[string]parley.BulkResult, error) {
+	a, err := needFull(ctx, "manage friends")
+	if err != nil {
+		return nil, err
+	}
+	uid, _ = parley.NormalizeID(uid)
+	return s.relate(ctx, a.AppID, uid, friends, func(tx parley.Tx, other string) error {
+		return storeErr(tx.RemoveFriend(ctx, a.AppID, uid, other),
+			parley.Errorf(parley.KindNotFound, parley.CodeNotFriend, "%s is not a friend", other), nil)
+	})
+}
+
+// Friends lists uid's friends (full access, or uid themself).
+func (s *Service) Friends(ctx context.Context, uid string, q UserQuery) ([]*parley.User, parley.Pagination, error) {
+	uid, _ = parley.NormalizeID(uid)
+	a, err := needSelfOrFull(ctx, uid, "list another user's friends")
+	if err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	if _, err := liveUser(ctx, s.store, a.AppID, uid, ""); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	f := q.UserFilter
+	if f.Page, err = s.page(f.Page); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	if err := checkUserFilter(&f); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	f.Viewer, f.FriendsOf = uid, uid
+	return s.listUsers(ctx, a.AppID, f)
+}
+
+// blockOwner resolves the user a block call is about: uid, or the acting
+// user when uid is empty (the client routes, /v3/blockedusers), which then
+// needs a user.
+func blockOwner(ctx context.Context, uid, what string) (parley.Actor, string, error) {
+	if uid == "" {
+		a, err := needUser(ctx, what)
+		return a, a.UID, err
+	}
+	uid, _ = parley.NormalizeID(uid)
+	a, err := needSelfOrFull(ctx, uid, what+" for another user")
+	return a, uid, err
+}
+
+// BlockUsers makes uid block each of blocked (uid themself, or full access).
+// An empty uid means the acting user.
+func (s *Service) BlockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	a, uid, err := blockOwner(ctx, uid, "block")
+	if err != nil {
+		return nil, err
+	}
+	now := s.unix()
+	return s.relate(ctx, a.AppID, uid, blocked, func(tx parley.Tx, other string) error {
+		return storeErr(tx.Block(ctx, a.AppID, uid, other, now), nil,
+			parley.Errorf(parley.KindConflict, parley.CodeAlreadyBlocked, "%s is already blocked", other))
+	})
+}
+
+// UnblockUsers lifts uid's blocks of each of blocked; an empty uid means
+// the acting user.
+func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	a, uid, err := blockOwner(ctx, uid, "unblock")
+	if err != nil {
+		return nil, err
+	}
+	return s.relate(ctx, a.AppID, uid, blocked, func(tx parley.Tx, other string) error {
+		return storeErr(tx.Unblock(ctx, a.AppID, uid, other),
+			parley.Errorf(parley.KindNotFound, parley.CodeNotBlocked, "%s is not blocked", other), nil)
+	})
+}
+
+// BlockedUsers lists the users in a block relation with uid, in direction
+// (both, blockedByMe, hasBlockedMe; default blockedByMe). An empty uid means
+// the acting user.
+func (s *Service) BlockedUsers(ctx context.Context, uid, direction string, q UserQuery) ([]*parley.User, parley.Pagination, error) {
+	a, uid, err := blockOwner(ctx, uid, "list blocks")
+	if err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	switch direction {
+	case "":
+		direction = parley.DirectionBlockedByMe
+	case parley.DirectionBoth, parley.DirectionBlockedByMe, parley.DirectionHasBlockedMe:
+	default:
+		return nil, parley.Pagination{}, invalid("direction must be both, blockedByMe or hasBlockedMe")
+	}
+	if _, err := liveUser(ctx, s.store, a.AppID, uid, ""); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	f := q.UserFilter
+	if f.Page, err = s.page(f.Page); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	if err := checkUserFilter(&f); err != nil {
+		return nil, parley.Pagination{}, err
+	}
+	f.Viewer, f.BlockedOf, f.BlockDirection = uid, uid, direction
+	return s.listUsers(ctx, a.AppID, f)
+}

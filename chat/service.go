@@ -1,0 +1,170 @@
+// Package chat is Parley's service layer. Every business rule lives here,
+// once: input validation, who may do what, transaction boundaries and the
+// action messages a change writes. Transports (httpapi, realtime) translate
+// to and from these calls and hold no rules of their own.
+//
+// Every method takes the request's context, which carries the acting
+// parley.Actor (see parley.NewContext); the actor decides what the call may
+// do and scopes it to one app.
+package chat
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parleychat/parley"
+)
+
+// Limits bounds what one request may ask for.
+type Limits struct {
+	DefaultPerPage int // entity lists
+	MaxPerPage     int
+}
+
+// DefaultLimits are the limits used when Config leaves them zero.
+var DefaultLimits = Limits{DefaultPerPage: 100, MaxPerPage: 1000}
+
+// Config configures a Service.
+type Config struct {
+	Store  parley.Store
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; time.Now when nil
+	Limits Limits
+	// PasswordCost is the bcrypt cost of group passwords; bcrypt's default
+	// when zero. Tests lower it.
+	PasswordCost int
+}
+
+// Service carries out every operation of Parley.
+type Service struct {
+	store  parley.Store
+	log    *slog.Logger
+	now    func() time.Time
+	limits Limits
+
+	passwordCost int
+}
+
+// New returns a Service over cfg.Store.
+func New(cfg Config) *Service {
+	s := &Service{store: cfg.Store, log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
+		passwordCost: cfg.PasswordCost}
+	if s.passwordCost == 0 {
+		s.passwordCost = bcrypt.DefaultCost
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.limits.DefaultPerPage == 0 {
+		s.limits.DefaultPerPage = DefaultLimits.DefaultPerPage
+	}
+	if s.limits.MaxPerPage == 0 {
+		s.limits.MaxPerPage = DefaultLimits.MaxPerPage
+	}
+	return s
+}
+
+// unix is the service clock in Unix seconds.
+func (s *Service) unix() int64 { return s.now().Unix() }
+
+// page fills in and bounds a page request.
+func (s *Service) page(p parley.Page) (parley.Page, error) {
+	if p.Page < 0 || p.PerPage < 0 {
+		return p, invalid("page and perPage must be positive")
+	}
+	if p.Page == 0 {
+		p.Page = 1
+	}
+	if p.PerPage == 0 {
+		p.PerPage = s.limits.DefaultPerPage
+	}
+	if p.PerPage > s.limits.MaxPerPage {
+		p.PerPage = s.limits.MaxPerPage
+	}
+	return p, nil
+}
+
+// invalid is a KindInvalid error with the generic parameter code.
+func invalid(format string, args ...any) *parley.Error {
+	return parley.Errorf(parley.KindInvalid, parley.CodeInvalidParam, format, args...)
+}
+
+// storeErr turns a store error into an API error: ErrNotFound into
+// notFound, ErrConflict into conflict, anything else into an internal error.
+// Errors that already are *parley.Error pass through.
+func storeErr(err error, notFound, conflict *parley.Error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := parley.AsError(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, parley.ErrNotFound) && notFound != nil:
+		return notFound
+	case errors.Is(err, parley.ErrConflict) && conflict != nil:
+		return conflict
+	}
+	return parley.Internal(err)
+}
+
+func errUIDNotFound(uid string) *parley.Error {
+	return parley.Errorf(parley.KindNotFound, parley.CodeUIDNotFound, "the user with uid %s does not exist", uid)
+}
+
+func errNoAccess(what string) *parley.Error {
+	return parley.Errorf(parley.KindForbidden, parley.CodeNoAccess, "these credentials may not %s", what)
+}
+
+// normID checks and folds a uid-shaped id, naming the field in the error.
+func normID(s, code, field string) (string, error) {
+	id, ok := parley.NormalizeID(s)
+	if !ok {
+		return "", parley.Errorf(parley.KindInvalid, code,
+			"%s must be 1-%d characters of a-z, 0-9, _ and -", field, parley.MaxIDLen)
+	}
+	return id, nil
+}
+
+// checkLen checks that a free-text field is at most max bytes.
+func checkLen(field, v string, max int) error {
+	if len(v) > max {
+		return invalid("%s is longer than %d characters", field, max)
+	}
+	return nil
+}
+
+func checkMetadata(m map[string]any) error {
+	if parley.MetadataTooLarge(m) {
+		return parley.Errorf(parley.KindInvalid, parley.CodeInvalidMetadata,
+			"metadata must be a JSON object of at most %d bytes", parley.MaxMetadata)
+	}
+	return nil
+}
+
+func checkTags(tags []string) ([]string, error) {
+	out, ok := parley.NormalizeTags(tags)
+	if !ok {
+		return nil, parley.Errorf(parley.KindInvalid, parley.CodeInvalidTags,
+			"at most %d tags of 1-%d characters", parley.MaxTags, parley.MaxTagLen)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// wrapf adds context to an unexpected error.
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

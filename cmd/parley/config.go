@@ -1,0 +1,89 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the server's configuration. Every field has a flag and a
+// PARLEY_* environment variable; the flag wins, then the variable, then the
+// default, which works on a laptop.
+type Config struct {
+	Addr          string        // --addr, PARLEY_ADDR
+	DataDir       string        // --data, PARLEY_DATA
+	OperatorToken string        // --operator-token, PARLEY_OPERATOR_TOKEN
+	CORSOrigins   []string      // --cors-origins, PARLEY_CORS_ORIGINS (comma-separated)
+	MaxBody       int64         // --max-body, PARLEY_MAX_BODY (bytes)
+	LogFormat     string        // --log-format, PARLEY_LOG_FORMAT: text | json
+	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
+	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Addr:         "127.0.0.1:8080",
+		DataDir:      "./parley-data",
+		CORSOrigins:  []string{"*"},
+		MaxBody:      1 << 20,
+		LogFormat:    "text",
+		LogLevel:     "info",
+		ShutdownWait: 15 * time.Second,
+	}
+}
+
+// parseConfig reads flags over environment over defaults.
+func parseConfig(args []string, stderr io.Writer) (Config, error) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cors := strings.Join(c.CORSOrigins, ",")
+	str(fs, &c.Addr, "addr", "PARLEY_ADDR", "address to listen on")
+	str(fs, &c.DataDir, "data", "PARLEY_DATA", "data directory (SQLite database, uploads)")
+	str(fs, &c.OperatorToken, "operator-token", "PARLEY_OPERATOR_TOKEN",
+		"operator token for /v3/apps and the dashboard (generated on first start when empty)")
+	str(fs, &cors, "cors-origins", "PARLEY_CORS_ORIGINS", "comma-separated origins allowed by CORS; * for any")
+	str(fs, &c.LogFormat, "log-format", "PARLEY_LOG_FORMAT", "log format: text or json")
+	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
+	maxBody := strconv.FormatInt(c.MaxBody, 10)
+	str(fs, &maxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes")
+	wait := c.ShutdownWait.String()
+	str(fs, &wait, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var err error
+	if c.MaxBody, err = strconv.ParseInt(maxBody, 10, 64); err != nil || c.MaxBody <= 0 {
+		return c, fmt.Errorf("--max-body must be a positive number of bytes")
+	}
+	if c.ShutdownWait, err = time.ParseDuration(wait); err != nil {
+		return c, fmt.Errorf("--shutdown-timeout: %w", err)
+	}
+	c.CORSOrigins = nil
+	for _, o := range strings.Split(cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("--log-format must be text or json")
+	}
+	return c, nil
+}
+
+// str defines a string flag whose default is the environment variable, if
+// set, else *p.
+func str(fs *flag.FlagSet, p *string, name, env, help string) {
+	if v, ok := os.LookupEnv(env); ok {
+		*p = v
+	}
+	fs.StringVar(p, name, *p, help+" ($"+env+")")
+}

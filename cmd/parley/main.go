@@ -1,0 +1,19 @@
+// Command parley is the Parley chat server and its tools in one binary.
+//
+//	parley serve     run the server (embedded SQLite by default)
+//	parley version   print the version
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

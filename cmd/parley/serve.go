@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/parleychat/parley/chat"
+	"github.com/parleychat/parley/httpapi"
+	"github.com/parleychat/parley/store/sqlite"
+)
+
+// Main is the whole server: config → store → service → HTTP. Tests run it
+// in-process on 127.0.0.1:0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	Store   *sqlite.Store
+	Service *chat.Service
+
+	stdout   io.Writer
+	listener net.Listener
+	server   *http.Server
+	done     chan error
+}
+
+// NewMain returns a Main for cfg, logging to stderr and printing first-start
+// secrets to stdout.
+func NewMain(cfg Config, stdout, stderr io.Writer) *Main {
+	return &Main{Config: cfg, Logger: newLogger(cfg, stderr), stdout: stdout}
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open opens the store, prepares it, and starts serving.
+func (m *Main) Open(ctx context.Context) error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	dbPath := filepath.Join(m.Config.DataDir, "parley.db")
+	st, err := sqlite.Open(ctx, dbPath)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	m.Store = st
+	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger})
+	boot, err := m.Service.Bootstrap(ctx, m.Config.OperatorToken)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	m.printBootstrap(boot, dbPath)
+
+	api := httpapi.New(httpapi.Config{Service: m.Service, Store: st, Logger: m.Logger,
+		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody})
+	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.server = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.listener) }()
+	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir)
+	return nil
+}
+
+// printBootstrap shows what the first start made; secrets are stored only
+// hashed, so this is the one time they are seen.
+func (m *Main) printBootstrap(b chat.Bootstrapped, dbPath string) {
+	w := m.stdout
+	if b.App != nil {
+		fmt.Fprintf(w, "Parley: first start, created the default app in %s\n", dbPath)
+		fmt.Fprintf(w, "  App ID:        %s\n", b.App.ID)
+		for _, k := range b.App.Keys {
+			fmt.Fprintf(w, "  %-14s %s\n", k.Name+":", k.Key)
+		}
+	}
+	if b.OperatorToken != "" {
+		fmt.Fprintf(w, "  Operator token: %s\n", b.OperatorToken)
+	}
+	if b.App != nil || b.OperatorToken != "" {
+		fmt.Fprintln(w, "These secrets are stored hashed and will not be shown again: keep them now.")
+		return
+	}
+	fmt.Fprintf(w, "Parley: %d app(s) in %s. Their keys were printed when each was created "+
+		"(the default app's at first start); make new ones with POST /v3/apikeys or POST /v3/apps.\n", b.Apps, dbPath)
+}
+
+// URL is the base URL the server listens on.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+// Close stops accepting requests, lets in-flight ones finish (up to the
+// shutdown timeout), and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownWait)
+		defer cancel()
+		if err := m.server.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-m.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.Store != nil {
+		if err := m.Store.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

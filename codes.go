@@ -1,0 +1,74 @@
+package parley
+
+// Wire error codes. They follow the REST API Parley is compatible with; each
+// is documented in docs/api.md with the status it comes with.
+const (
+	CodeInternal        = "ERR_INTERNAL"
+	CodeBadRequest      = "ERR_BAD_REQUEST"       // malformed JSON, wrong field types
+	CodeTooLarge        = "ERR_REQUEST_TOO_LARGE" // body over the limit
+	CodeInvalidParam    = "ERR_INVALID_PARAMETER" // a field breaks its rule; the message names it
+	CodeRouteNotFound   = "ERR_ROUTE_NOT_FOUND"
+	CodeMethodNotAllowd = "ERR_METHOD_NOT_ALLOWED"
+	CodeRateLimited     = "ERR_TOO_MANY_REQUESTS"
+
+	// Authentication and access.
+	CodeEmptyAppID        = "AUTH_ERR_EMPTY_APPID"
+	CodeAppIDNotFound     = "AUTH_ERR_APPID_NOT_FOUND"
+	CodeNoCredentials     = "AUTH_ERR_EMPTY_APIKEY"
+	CodeAPIKeyNotFound    = "AUTH_ERR_APIKEY_NOT_FOUND"
+	CodeAuthTokenNotFound = "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"
+	CodeOperatorToken     = "AUTH_ERR_OPERATOR_TOKEN_INVALID"
+	CodeNoAccess          = "AUTH_ERR_NO_ACCESS"
+	CodeUserDeactivated   = "AUTH_ERR_USER_DEACTIVATED"
+	CodeOnBehalfOfUnknown = "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"
+
+	// Apps and keys.
+	CodeAppNotFound      = "ERR_APP_NOT_FOUND"
+	CodeAPIKeyIDNotFound = "ERR_APIKEY_NOT_FOUND"
+	CodeAPIKeySelf       = "ERR_APIKEY_NO_SELF_ACTION"
+	CodeAPIKeyLimit      = "ERR_APIKEY_LIMIT_EXCEEDED"
+
+	// Users, tokens, roles, relations.
+	CodeUIDExists          = "ERR_UID_ALREADY_EXISTS"
+	CodeUIDNotFound        = "ERR_UID_NOT_FOUND"
+	CodeInvalidUID         = "ERR_INVALID_UID"
+	CodeEmptyName          = "ERR_EMPTY_NAME"
+	CodeInvalidMetadata    = "ERR_INVALID_METADATA"
+	CodeInvalidTags        = "ERR_INVALID_TAGS"
+	CodeTokenNotFound      = "ERR_AUTH_TOKEN_NOT_FOUND"
+	CodeRoleNotFound       = "ERR_ROLE_NOT_FOUND"
+	CodeRoleExists         = "ERR_ROLE_ALREADY_EXISTS"
+	CodeRoleInUse          = "ERR_ROLE_IN_USE"
+	CodeDefaultRole        = "ERR_DEFAULT_ROLE_CANNOT_BE_DELETED"
+	CodeAlreadyFriend      = "ERR_ALREADY_FRIEND"
+	CodeNotFriend          = "ERR_NOT_A_FRIEND"
+	CodeSelfRelation       = "ERR_CANNOT_FORM_SELF_RELATION"
+	CodeAlreadyBlocked     = "ERR_ALREADY_BLOCKED"
+	CodeNotBlocked         = "ERR_NOT_BLOCKED"
+	CodeTooManyUIDs        = "ERR_TOO_MANY_UIDS"
+	CodeUserAlreadyActive  = "ERR_USER_ALREADY_ACTIVE"
+	CodeUserNotDeactivated = "ERR_USER_NOT_DEACTIVATED"
+
+	// Groups and members.
+	CodeGUIDNotFound          = "ERR_GUID_NOT_FOUND"
+	CodeGUIDExists            = "ERR_GUID_ALREADY_EXISTS"
+	CodeInvalidGUID           = "ERR_INVALID_GUID"
+	CodeInvalidGroupType      = "ERR_INVALID_GROUP_TYPE"
+	CodeEmptyGroupPass        = "ERR_EMPTY_GROUP_PASS"
+	CodeWrongGroupPass        = "ERR_WRONG_GROUP_PASS"
+	CodeGroupJoinNotAllowed   = "ERR_GROUP_JOIN_NOT_ALLOWED"
+	CodeAlreadyJoined         = "ERR_ALREADY_JOINED"
+	CodeGroupNotJoined        = "ERR_GROUP_NOT_JOINED"
+	CodeNotAMember            = "ERR_NOT_A_MEMBER"
+	CodeBannedMember          = "ERR_BANNED_GROUPMEMBER"
+	CodeAlreadyBanned         = "ERR_ALREADY_BANNED"
+	CodeNotBanned             = "ERR_NOT_A_BANNED_USER"
+	CodeSameScope             = "ERR_SAME_SCOPE"
+	CodeInvalidScope          = "ERR_INVALID_SCOPE"
+	CodeGroupNoClearance      = "ERR_GROUP_NO_CLEARANCE"
+	CodeGroupNoAdmin          = "ERR_GROUP_NO_ADMIN_SCOPE"
+	CodeGroupNoModerator      = "ERR_GROUP_NO_MODERATOR_SCOPE"
+	CodeGroupNoScopeClear     = "ERR_GROUP_NO_SCOPE_CLEARANCE"
+	CodeGroupNoSelfAction     = "ERR_GROUP_NO_SELF_ACTION"
+	CodeGroupOwnerCannotLeave = "ERR_GROUP_OWNER_CANNOT_LEAVE"
+)

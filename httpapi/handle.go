@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/chat"
+)
+
+// handlerFunc is a handler that returns its failure; one adapter writes it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// public adapts a handler that needs no credentials.
+func (s *Server) public(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.finish(w, r, h(w, r))
+	})
+}
+
+// api adapts a handler behind authentication: the credentials become the
+// actor in the request's context. What the actor may do is chat's call.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := credentials(r)
+		infoFrom(r.Context()).app = c.AppID
+		a, err := s.svc.Authenticate(r.Context(), c)
+		if err != nil {
+			s.finish(w, r, err)
+			return
+		}
+		r = r.WithContext(parley.NewContext(r.Context(), a))
+		s.finish(w, r, h(w, r))
+	})
+}
+
+// finish writes a failure, logging internal ones once with the request id.
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
+	if parley.KindOf(err) == parley.KindInternal {
+		s.log.ErrorContext(r.Context(), "request failed", "request_id", infoFrom(r.Context()).id,
+			"route", r.Pattern, "err", err)
+	}
+	writeError(w, err)
+}
+
+// credentials reads what a request presents. The app comes from the appid
+// header, else from the Host's first label when the Host is a name of three
+// or more labels (<appId>.api-<region>.example.com).
+func credentials(r *http.Request) chat.Credentials {
+	c := chat.Credentials{
+		AppID:      strings.TrimSpace(r.Header.Get("appid")),
+		APIKey:     strings.TrimSpace(r.Header.Get("apikey")),
+		AuthToken:  strings.TrimSpace(r.Header.Get("authtoken")),
+		OnBehalfOf: strings.TrimSpace(r.Header.Get("onBehalfOf")),
+		DeviceID:   strings.TrimSpace(r.Header.Get("deviceId")),
+	}
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		c.Operator = strings.TrimSpace(bearer)
+	}
+	if c.AppID == "" {
+		c.AppID = appFromHost(r.Host)
+	}
+	return c
+}
+
+func appFromHost(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if net.ParseIP(host) != nil {
+		return ""
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 3 {
+		return ""
+	}
+	return strings.ToLower(labels[0])
+}
+
+func writeBody(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"net/http"
+)
+
+// routes registers every endpoint. The list is the REST surface at a glance;
+// docs/api.md documents each.
+func (s *Server) routes() {
+	m := s.mux
+	m.Handle("GET /healthz", s.public(s.healthz))
+	m.Handle("GET /readyz", s.public(s.readyz))
+
+	// Apps and keys (API.md §2).
+	m.Handle("POST /v3/apps", s.api(s.createApp))
+	m.Handle("GET /v3/apps", s.api(s.listApps))
+	m.Handle("GET /v3/apps/{appId}", s.api(s.getApp))
+	m.Handle("DELETE /v3/apps/{appId}", s.api(s.deleteApp))
+	m.Handle("POST /v3/apikeys", s.api(s.createAPIKey))
+	m.Handle("GET /v3/apikeys", s.api(s.listAPIKeys))
+	m.Handle("GET /v3/apikeys/{apiKey}", s.api(s.getAPIKey))
+	m.Handle("PUT /v3/apikeys/{apiKey}", s.api(s.updateAPIKey))
+	m.Handle("DELETE /v3/apikeys/{apiKey}", s.api(s.deleteAPIKey))
+
+	// Users, tokens, roles, relations (API.md §3).
+	m.Handle("POST /v3/users", s.api(s.createUser))
+	m.Handle("GET /v3/users", s.api(s.listUsers))
+	m.Handle("PUT /v3/users", s.api(s.reactivateUsers))
+	m.Handle("DELETE /v3/users", s.api(s.deactivateUsers))
+	m.Handle("GET /v3/users/{uid}", s.api(s.getUser))
+	m.Handle("PUT /v3/users/{uid}", s.api(s.updateUser))
+	m.Handle("DELETE /v3/users/{uid}", s.api(s.deleteUser))
+	m.Handle("POST /v3/users/{uid}/auth_tokens", s.api(s.createAuthToken))
+	m.Handle("GET /v3/users/{uid}/auth_tokens", s.api(s.listAuthTokens))
+	m.Handle("DELETE /v3/users/{uid}/auth_tokens", s.api(s.flushAuthTokens))
+	m.Handle("GET /v3/users/{uid}/auth_tokens/{authToken}", s.api(s.getAuthToken))
+	m.Handle("PUT /v3/users/{uid}/auth_tokens/{authToken}", s.api(s.updateAuthToken))
+	m.Handle("DELETE /v3/users/{uid}/auth_tokens/{authToken}", s.api(s.deleteAuthToken))
+	m.Handle("GET /v3/me", s.api(s.getMe))
+	m.Handle("PUT /v3/me", s.api(s.updateMe))
+	m.Handle("DELETE /v3/me", s.api(s.logout))
+	m.Handle("POST /v3/roles", s.api(s.createRole))
+	m.Handle("GET /v3/roles", s.api(s.listRoles))
+	m.Handle("GET /v3/roles/{role}", s.api(s.getRole))
+	m.Handle("PUT /v3/roles/{role}", s.api(s.updateRole))
+	m.Handle("DELETE /v3/roles/{role}", s.api(s.deleteRole))
+	m.Handle("POST /v3/users/{uid}/friends", s.api(s.addFriends))
+	m.Handle("GET /v3/users/{uid}/friends", s.api(s.listFriends))
+	m.Handle("DELETE /v3/users/{uid}/friends", s.api(s.removeFriends))
+	m.Handle("POST /v3/users/{uid}/blockedusers", s.api(s.blockUsers))
+	m.Handle("GET /v3/users/{uid}/blockedusers", s.api(s.listBlocked))
+	m.Handle("DELETE /v3/users/{uid}/blockedusers", s.api(s.unblockUsers))
+	m.Handle("POST /v3/blockedusers", s.api(s.blockUsers))
+	m.Handle("GET /v3/blockedusers", s.api(s.listBlocked))
+	m.Handle("DELETE /v3/blockedusers", s.api(s.unblockUsers))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	return ok(w, map[string]string{"status": "ok"}, nil)
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.store != nil {
+		if err := s.store.Ping(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "store not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: &parleyWireUnavailable})
+			return nil
+		}
+	}
+	return ok(w, map[string]string{"status": "ready"}, nil)
+}

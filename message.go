@@ -1,0 +1,147 @@
+package parley
+
+// Receiver types.
+const (
+	ReceiverUser  = "user"
+	ReceiverGroup = "group"
+)
+
+// Message categories.
+const (
+	CategoryMessage     = "message"
+	CategoryCustom      = "custom"
+	CategoryAction      = "action"
+	CategoryCall        = "call"
+	CategoryInteractive = "interactive"
+)
+
+// Message types of category message.
+const (
+	TypeText  = "text"
+	TypeImage = "image"
+	TypeVideo = "video"
+	TypeAudio = "audio"
+	TypeFile  = "file"
+)
+
+// Action message types and actions.
+const (
+	TypeGroupMember = "groupMember" // membership changes
+	TypeMessage     = "message"     // edits and deletes of a message
+
+	ActionJoined       = "joined"
+	ActionLeft         = "left"
+	ActionAdded        = "added"
+	ActionKicked       = "kicked"
+	ActionBanned       = "banned"
+	ActionUnbanned     = "unbanned"
+	ActionScopeChanged = "scopeChanged"
+	ActionOwnerChanged = "ownershipTransferred"
+	ActionEdited       = "edited"
+	ActionDeleted      = "deleted"
+)
+
+// Message is one entry of an app's message log. IDs are dense per app (1, 2,
+// 3, … in commit order); on the wire they are strings.
+type Message struct {
+	ID             int64       `json:"id,string"`
+	MUID           string      `json:"muid,omitempty"`
+	ConversationID string      `json:"conversationId"`
+	Sender         string      `json:"sender"`
+	Receiver       string      `json:"receiver"`
+	ReceiverType   string      `json:"receiverType"`
+	Category       string      `json:"category"`
+	Type           string      `json:"type"`
+	Data           MessageData `json:"data"`
+	Tags           []string    `json:"tags,omitempty"`
+	ParentID       int64       `json:"parentId,string,omitempty"`
+	ReplyCount     int         `json:"replyCount,omitempty"`
+	QuotedID       int64       `json:"quotedMessageId,string,omitempty"`
+	QuotedMessage  *Message    `json:"quotedMessage,omitempty"`
+	SentAt         int64       `json:"sentAt"`
+	UpdatedAt      int64       `json:"updatedAt"`
+	EditedAt       int64       `json:"editedAt,omitempty"`
+	EditedBy       string      `json:"editedBy,omitempty"`
+	DeletedAt      int64       `json:"deletedAt,omitempty"`
+	DeletedBy      string      `json:"deletedBy,omitempty"`
+	DeliveredAt    int64       `json:"deliveredAt,omitempty"`
+	ReadAt         int64       `json:"readAt,omitempty"`
+}
+
+// MessageData is a message's payload.
+type MessageData struct {
+	Text        string         `json:"text,omitempty"`
+	Action      string         `json:"action,omitempty"`
+	Metadata    map[string]any `json:"metadata,omitempty"`
+	Attachments []Attachment   `json:"attachments,omitempty"`
+	CustomData  map[string]any `json:"customData,omitempty"`
+
+	InteractiveData        map[string]any   `json:"interactiveData,omitempty"`
+	InteractionGoal        *InteractionGoal `json:"interactionGoal,omitempty"`
+	Interactions           []Interaction    `json:"interactions,omitempty"`
+	AllowSenderInteraction bool             `json:"allowSenderInteraction,omitempty"`
+
+	// Entities: for user messages sender and receiver; for actions by (who
+	// acted), on (what it acted on) and for (the group or conversation).
+	Entities map[string]Entity `json:"entities,omitempty"`
+	Extras   map[string]any    `json:"extras,omitempty"`
+	Mentions map[string]*User  `json:"mentions,omitempty"`
+
+	Reactions []ReactionCount `json:"reactions,omitempty"`
+}
+
+// Entity is a user, group or message named by a message, as it was then.
+type Entity struct {
+	Entity     any    `json:"entity"`
+	EntityType string `json:"entityType"` // user | group | message
+}
+
+// Attachment is a file a media message carries.
+type Attachment struct {
+	URL       string `json:"url"`
+	Name      string `json:"name,omitempty"`
+	MimeType  string `json:"mimeType,omitempty"`
+	Extension string `json:"extension,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+}
+
+// InteractionGoal says when an interactive message is complete.
+type InteractionGoal struct {
+	Type       string   `json:"type"` // anyAction | anyOf | allOf | none
+	ElementIDs []string `json:"elementIds,omitempty"`
+}
+
+// Interaction records a user acting on an element of an interactive message.
+type Interaction struct {
+	ElementID    string `json:"elementId"`
+	InteractedAt int64  `json:"interactedAt"`
+}
+
+// ReactionCount aggregates one emoji's reactions on a message.
+type ReactionCount struct {
+	Reaction    string `json:"reaction"`
+	Count       int    `json:"count"`
+	ReactedByMe bool   `json:"reactedByMe,omitempty"`
+}
+
+// Cursor affixes: which side of the cursor a page lies on.
+const (
+	AffixAppend  = "append"  // newer than the cursor
+	AffixPrepend = "prepend" // older than the cursor
+)
+
+// MessageFilter selects messages for a list. Pages are in ascending id
+// order; with no cursor the page is the newest Limit messages.
+type MessageFilter struct {
+	ConversationID string // one conversation; empty: every conversation Viewer is in
+	Viewer         string // only messages this uid may see (membership intervals)
+
+	AfterID  int64 // cursor: ids greater than this (affix append)
+	BeforeID int64 // cursor: ids less than this (affix prepend)
+	Limit    int
+
+	ParentID    int64 // only replies of this thread
+	HideReplies bool  // only top-level messages
+	Categories  []string
+	Types       []string
+}

@@ -1,0 +1,183 @@
+package parley
+
+import (
+	"context"
+	"errors"
+)
+
+// Sentinel errors of the store contract. Stores return them (possibly
+// wrapped); package chat turns them into *Error with the right code.
+var (
+	ErrNotFound = errors.New("parley: not found")
+	ErrConflict = errors.New("parley: already exists")
+)
+
+// Store is a persistence backend. Its data methods run each in their own
+// transaction; InTx runs several in one, committing when fn returns nil and
+// rolling back otherwise. Stores hold no rules: package chat decides.
+type Store interface {
+	Tx
+	// InTx runs fn in one read-write transaction.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is the data access of one transaction (or of the store, each call its
+// own transaction). Every method is scoped to one app by its appID argument.
+type Tx interface {
+	AppStore
+	UserStore
+	TokenStore
+	RoleStore
+	RelationStore
+}
+
+// AppStore keeps apps, their API keys and server-level settings.
+type AppStore interface {
+	// CreateApp stores a new app; ErrConflict if the id is taken.
+	CreateApp(ctx context.Context, a *App) error
+	// App returns one app or ErrNotFound.
+	App(ctx context.Context, appID string) (*App, error)
+	// Apps lists all apps, oldest first.
+	Apps(ctx context.Context) ([]*App, error)
+	// DeleteApp removes an app and everything that belongs to it; ErrNotFound.
+	DeleteApp(ctx context.Context, appID string) error
+
+	// CreateAPIKey stores a key (with its hash); ErrConflict on a taken id.
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// APIKey returns the key with that public id, or ErrNotFound.
+	APIKey(ctx context.Context, appID, id string) (*APIKey, error)
+	// APIKeys lists an app's keys, oldest first.
+	APIKeys(ctx context.Context, appID string) ([]*APIKey, error)
+	// UpdateAPIKey writes a key's name and scope; ErrNotFound.
+	UpdateAPIKey(ctx context.Context, k *APIKey) error
+	// DeleteAPIKey removes a key; ErrNotFound.
+	DeleteAPIKey(ctx context.Context, appID, id string) error
+
+	// Setting returns a server-level setting, or ErrNotFound.
+	Setting(ctx context.Context, name string) (string, error)
+	// SetSetting writes a server-level setting.
+	SetSetting(ctx context.Context, name, value string) error
+}
+
+// UserStore keeps users.
+type UserStore interface {
+	// CreateUser stores a new user; ErrConflict if the uid is taken (also
+	// by a soft-deleted user).
+	CreateUser(ctx context.Context, appID string, u *User) error
+	// User returns a user, deleted ones included (check DeletedAt), or
+	// ErrNotFound. With viewer set, fills the block relation to the viewer.
+	User(ctx context.Context, appID, uid, viewer string) (*User, error)
+	// Users lists users matching f, with the total count before paging.
+	Users(ctx context.Context, appID string, f UserFilter) ([]*User, int, error)
+	// UpdateUser writes every field of u; ErrNotFound.
+	UpdateUser(ctx context.Context, appID string, u *User) error
+	// PurgeUser removes a user and all that is theirs (tokens, relations);
+	// ErrNotFound.
+	PurgeUser(ctx context.Context, appID, uid string) error
+	// CountUsersWithRole counts users (deleted ones too) holding a role.
+	CountUsersWithRole(ctx context.Context, appID, role string) (int, error)
+}
+
+// TokenStore keeps auth tokens.
+type TokenStore interface {
+	// CreateAuthToken stores a token (with its hash).
+	CreateAuthToken(ctx context.Context, t *AuthToken) error
+	// AuthToken returns the token with that id, or ErrNotFound.
+	AuthToken(ctx context.Context, appID, id string) (*AuthToken, error)
+	// AuthTokens lists a user's tokens, oldest first.
+	AuthTokens(ctx context.Context, appID, uid string) ([]*AuthToken, error)
+	// UpdateAuthToken writes a token's device info; ErrNotFound.
+	UpdateAuthToken(ctx context.Context, t *AuthToken) error
+	// DeleteAuthToken removes one token; ErrNotFound.
+	DeleteAuthToken(ctx context.Context, appID, id string) error
+	// DeleteAuthTokens removes all of a user's tokens and says how many.
+	DeleteAuthTokens(ctx context.Context, appID, uid string) (int, error)
+}
+
+// RoleStore keeps roles.
+type RoleStore interface {
+	// CreateRole stores a role; ErrConflict if taken.
+	CreateRole(ctx context.Context, appID string, r *Role) error
+	// Role returns one role or ErrNotFound.
+	Role(ctx context.Context, appID, role string) (*Role, error)
+	// Roles lists roles by id, with the total before paging.
+	Roles(ctx context.Context, appID string, p Page) ([]*Role, int, error)
+	// UpdateRole writes every field of r; ErrNotFound.
+	UpdateRole(ctx context.Context, appID string, r *Role) error
+	// DeleteRole removes a role; ErrNotFound.
+	DeleteRole(ctx context.Context, appID, role string) error
+}
+
+// RelationStore keeps friendships (symmetric) and blocks (directed).
+type RelationStore interface {
+	// AddFriend makes a and b friends both ways; ErrConflict if they are.
+	AddFriend(ctx context.Context, appID, a, b string, at int64) error
+	// RemoveFriend ends a friendship both ways; ErrNotFound if none.
+	RemoveFriend(ctx context.Context, appID, a, b string) error
+	// Block records that blocker blocks blocked; ErrConflict if it does.
+	Block(ctx context.Context, appID, blocker, blocked string, at int64) error
+	// Unblock removes the block; ErrNotFound if none.
+	Unblock(ctx context.Context, appID, blocker, blocked string) error
+	// Blocked reports whether a blocks b and whether b blocks a.
+	Blocked(ctx context.Context, appID, a, b string) (aBlocksB, bBlocksA bool, err error)
+}
+
+// GroupStore keeps groups, their members and bans. A membership is an
+// interval of the app's message log: it begins at the message id JoinedID
+// (the action message that records the join) and ends at the id of the
+// action message that records the leave, kick or ban.
+type GroupStore interface {
+	// CreateGroup stores a group with MembersCount 0; ErrConflict if the
+	// guid is taken.
+	CreateGroup(ctx context.Context, appID string, g *Group) error
+	// Group returns a group or ErrNotFound. With viewer set, fills
+	// HasJoined (always), and Scope and JoinedAt for a member.
+	Group(ctx context.Context, appID, guid, viewer string) (*Group, error)
+	// Groups lists groups matching f with the total before paging. Private
+	// groups are listed only to their members, or with IncludePrivate.
+	Groups(ctx context.Context, appID string, f GroupFilter) ([]*Group, int, error)
+	// UpdateGroup writes every field of g but MembersCount; ErrNotFound.
+	UpdateGroup(ctx context.Context, appID string, g *Group) error
+	// DeleteGroup removes a group, its memberships, bans and messages;
+	// ErrNotFound.
+	DeleteGroup(ctx context.Context, appID, guid string) error
+
+	// AddMember starts a membership (m.User.UID, Scope, JoinedAt, JoinedID)
+	// and adds one to MembersCount; ErrConflict if uid is a member already.
+	AddMember(ctx context.Context, appID, guid string, m *Member) error
+	// Member returns uid's current membership (with the user), or ErrNotFound.
+	Member(ctx context.Context, appID, guid, uid string) (*Member, error)
+	// Members lists current members matching f, oldest first, with the total.
+	Members(ctx context.Context, appID, guid string, f MemberFilter) ([]*Member, int, error)
+	// SetMemberScope changes a current member's scope; ErrNotFound.
+	SetMemberScope(ctx context.Context, appID, guid, uid, scope string) error
+	// EndMember ends uid's current membership at message leftID and takes one
+	// from MembersCount; ErrNotFound if uid is not a member.
+	EndMember(ctx context.Context, appID, guid, uid string, leftID, at int64) error
+	// UserGroups lists the guids of the groups uid is a current member of.
+	UserGroups(ctx context.Context, appID, uid string) ([]string, error)
+
+	// Ban records a ban; ErrConflict if uid is banned already.
+	Ban(ctx context.Context, appID, guid, uid, by string, at int64) error
+	// Unban lifts a ban; ErrNotFound if none.
+	Unban(ctx context.Context, appID, guid, uid string) error
+	// IsBanned reports whether uid is banned from the group.
+	IsBanned(ctx context.Context, appID, guid, uid string) (bool, error)
+	// Bans lists a group's banned users matching f, with the total.
+	Bans(ctx context.Context, appID, guid string, f MemberFilter) ([]*Banned, int, error)
+}
+
+// MessageStore keeps the message log.
+type MessageStore interface {
+	// AppendMessages gives each message the next id of the app's log, in
+	// order (ids are dense: 1, 2, 3, …), and stores it.
+	AppendMessages(ctx context.Context, appID string, ms ...*Message) error
+	// Message returns one message or ErrNotFound.
+	Message(ctx context.Context, appID string, id int64) (*Message, error)
+	// Messages lists messages matching f in ascending id order: the first
+	// Limit after AfterID, else the last Limit before BeforeID (or of all).
+	Messages(ctx context.Context, appID string, f MessageFilter) ([]*Message, error)
+}

@@ -1,0 +1,290 @@
+// Package sqlite is Parley's SQLite store: a parley.Store on one database
+// file, through the pure-Go driver modernc.org/sqlite.
+//
+// The file is opened in WAL mode through two connection pools: a writer of
+// one connection, whose transactions all begin IMMEDIATE so that writers
+// queue in the pool rather than fail with SQLITE_BUSY, and a read-only pool
+// of a few connections that read alongside the writer. Schema migrations are
+// embedded and applied by Open.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/parleychat/parley"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// readers is the size of the read pool.
+const readers = 4
+
+// Store is a parley.Store on one SQLite file. It is safe for concurrent use.
+type Store struct {
+	queries
+	wdb, rdb *sql.DB
+}
+
+var _ parley.Store = (*Store)(nil)
+
+// Open opens (creating it if need be) the database file at path and applies
+// the migrations it lacks. path must name a file: an in-memory database
+// would give the two pools two different databases.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.Contains(path, "?") {
+		return nil, fmt.Errorf("sqlite: open: unusable path %q", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)") // an acknowledged write survives a power cut
+	wq := url.Values{"_txlock": {"immediate"}}
+	rq := url.Values{"_query_only": {"1"}}
+	for k, v := range q {
+		wq[k], rq[k] = v, v
+	}
+
+	wdb, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, wdb); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+
+	// The read pool opens after the migrations, once the file is in WAL mode.
+	rdb, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("sqlite: open reader: %w", err)
+	}
+	rdb.SetMaxOpenConns(readers)
+	rdb.SetMaxIdleConns(readers)
+	if err := rdb.PingContext(ctx); err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("sqlite: open reader: %w", err)
+	}
+
+	return &Store{queries: queries{r: rdb, w: wdb, rdb: rdb}, wdb: wdb, rdb: rdb}, nil
+}
+
+// Close closes both pools. The writer closes last, so that the last
+// connection checkpoints the write-ahead log into the database file.
+func (s *Store) Close() error {
+	return errors.Join(s.rdb.Close(), s.wdb.Close())
+}
+
+// Ping reports whether both pools reach the database.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping reader: %w", err)
+	}
+	if err := s.wdb.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping writer: %w", err)
+	}
+	return nil
+}
+
+// InTx runs fn in one IMMEDIATE transaction on the writer, committing when
+// fn returns nil and rolling back when it returns an error or panics. The
+// writer has one connection: fn must use tx, not s, or it waits for itself.
+func (s *Store) InTx(ctx context.Context, fn func(tx parley.Tx) error) error {
+	return runTx(ctx, s.wdb, nil, func(q *queries) error { return fn(q) })
+}
+
+// querier is what queries need of a *sql.DB or a *sql.Tx.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries implements parley.Tx. Outside a transaction r is the read pool
+// and w the writer; inside one both are the transaction.
+type queries struct {
+	r, w querier
+	// rdb is the read pool outside a transaction, nil inside one; see read.
+	rdb *sql.DB
+}
+
+var _ parley.Tx = (*queries)(nil)
+
+// read runs fn on one snapshot of the database, for the reads that take more
+// than one statement: in a read transaction outside InTx, directly inside.
+func (q *queries) read(ctx context.Context, fn func(q *queries) error) error {
+	if q.rdb == nil {
+		return fn(q)
+	}
+	return runTx(ctx, q.rdb, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// runTx runs fn in a transaction on db: committed if fn returns nil, rolled
+// back otherwise, and on a panic, which it then re-raises.
+func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *queries) error) error {
+	tx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tx.Rollback() // fn panicked; the panic goes on
+		}
+	}()
+	err = fn(&queries{r: tx, w: tx})
+	done = true
+	if err != nil {
+		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("sqlite: rollback: %w", rerr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// migrate applies, in name order, each embedded migration not yet recorded
+// in schema_migrations, each in its own transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	const create = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    TEXT    NOT NULL PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	) STRICT`
+	if _, err := db.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	entries, err := fs.ReadDir(migrations, "migrations") // sorted by name
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		version := strings.TrimSuffix(name, ".sql")
+		body, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", version, err)
+		}
+		err = runTx(ctx, db, nil, func(q *queries) error {
+			// Checked inside the IMMEDIATE transaction, so two processes
+			// opening the same new file do not both apply it.
+			var applied bool
+			err := q.w.QueryRowContext(ctx,
+				`SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = ?)`, version).Scan(&applied)
+			if err != nil || applied {
+				return err
+			}
+			if _, err := q.w.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = q.w.ExecContext(ctx,
+				`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().Unix())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// fail wraps err with the operation that met it, turning a missing row into
+// parley.ErrNotFound, a taken key into parley.ErrConflict, and a reference to
+// a missing parent (app or user) into parley.ErrNotFound.
+func fail(op string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: %s: %w", op, parley.ErrNotFound)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return fmt.Errorf("sqlite: %s: %w: %w", op, parley.ErrConflict, err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return fmt.Errorf("sqlite: %s: %w: %w", op, parley.ErrNotFound, err)
+		}
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// changed returns ErrNotFound (wrapped with op) when a write touched no row.
+func changed(op string, res sql.Result, err error) error {
+	if err != nil {
+		return fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fail(op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlite: %s: %w", op, parley.ErrNotFound)
+	}
+	return nil
+}
+
+// jsonArg encodes v as a JSON text argument, or NULL when isNil.
+func jsonArg(v any, isNil bool) (any, error) {
+	if isNil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// mapArg encodes a map for a JSON column: NULL for a nil map.
+func mapArg(m map[string]any) (any, error) { return jsonArg(m, m == nil) }
+
+// scanJSON decodes a JSON column into dst, leaving dst untouched (nil) when
+// the column is NULL.
+func scanJSON(s sql.NullString, dst any) error {
+	if !s.Valid {
+		return nil
+	}
+	return json.Unmarshal([]byte(s.String), dst)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// blobArg binds a hash to a NOT NULL BLOB column: nil as an empty blob.
+func blobArg(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// blobValue undoes blobArg: an empty blob reads back as nil.
+func blobValue(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}

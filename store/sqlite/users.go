@@ -1,0 +1,136 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/parleychat/parley"
+)
+
+// userColumns are the stored fields of a user, in scanUser's order.
+const userColumns = `u.uid, u.name, u.avatar, u.link, u.role, u.status_message, u.metadata,
+	u.tags, u.status, u.last_active_at, u.created_at, u.updated_at, u.deactivated_at, u.deleted_at`
+
+// viewerColumns add a user's block relation to a viewer; both placeholders
+// take the viewer's uid.
+const viewerColumns = `,
+	EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = ? AND b.blocked = u.uid),
+	EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = u.uid AND b.blocked = ?)`
+
+// scanUser reads userColumns, and viewerColumns too when withViewer.
+func scanUser(sc scanner, withViewer bool) (*parley.User, error) {
+	var (
+		u              parley.User
+		metadata, tags sql.NullString
+		blockedByMe    bool
+		hasBlockedMe   bool
+	)
+	dest := []any{&u.UID, &u.Name, &u.Avatar, &u.Link, &u.Role, &u.StatusMessage, &metadata,
+		&tags, &u.Status, &u.LastActiveAt, &u.CreatedAt, &u.UpdatedAt, &u.DeactivatedAt, &u.DeletedAt}
+	if withViewer {
+		dest = append(dest, &blockedByMe, &hasBlockedMe)
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if err := scanJSON(metadata, &u.Metadata); err != nil {
+		return nil, fmt.Errorf("user %q metadata: %w", u.UID, err)
+	}
+	if err := scanJSON(tags, &u.Tags); err != nil {
+		return nil, fmt.Errorf("user %q tags: %w", u.UID, err)
+	}
+	if withViewer {
+		u.BlockedByMe, u.HasBlockedMe = &blockedByMe, &hasBlockedMe
+	}
+	return &u, nil
+}
+
+// userArgs encodes the JSON fields of u.
+func userArgs(u *parley.User) (metadata, tags any, err error) {
+	if metadata, err = mapArg(u.Metadata); err != nil {
+		return nil, nil, fmt.Errorf("metadata: %w", err)
+	}
+	if tags, err = jsonArg(u.Tags, u.Tags == nil); err != nil {
+		return nil, nil, fmt.Errorf("tags: %w", err)
+	}
+	return metadata, tags, nil
+}
+
+// CreateUser stores a new user; ErrConflict if the uid is taken (also by a
+// soft-deleted user), ErrNotFound if the app does not exist. The relation
+// fields, ConversationID and AuthToken are not stored.
+func (q *queries) CreateUser(ctx context.Context, appID string, u *parley.User) error {
+	op := fmt.Sprintf("create user %q", u.UID)
+	metadata, tags, err := userArgs(u)
+	if err != nil {
+		return fail(op, err)
+	}
+	// The users_tags_insert trigger fills user_tags in the same statement.
+	_, err = q.w.ExecContext(ctx,
+		`INSERT INTO users (app_id, uid, name, avatar, link, role, status_message, metadata,
+			tags, status, last_active_at, created_at, updated_at, deactivated_at, deleted_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		appID, u.UID, u.Name, u.Avatar, u.Link, u.Role, u.StatusMessage, metadata,
+		tags, u.Status, u.LastActiveAt, u.CreatedAt, u.UpdatedAt, u.DeactivatedAt, u.DeletedAt)
+	if err != nil {
+		return fail(op, err)
+	}
+	return nil
+}
+
+// User returns a user, deleted ones included (check DeletedAt), or
+// ErrNotFound. With viewer set, it fills BlockedByMe and HasBlockedMe.
+func (q *queries) User(ctx context.Context, appID, uid, viewer string) (*parley.User, error) {
+	query := `SELECT ` + userColumns
+	var args []any
+	if viewer != "" {
+		query += viewerColumns
+		args = append(args, viewer, viewer)
+	}
+	query += ` FROM users u WHERE u.app_id = ? AND u.uid = ?`
+	args = append(args, appID, uid)
+	u, err := scanUser(q.r.QueryRowContext(ctx, query, args...), viewer != "")
+	if err != nil {
+		return nil, fail(fmt.Sprintf("user %q", uid), err)
+	}
+	return u, nil
+}
+
+// UpdateUser writes every stored field of u, replacing its tags; ErrNotFound.
+func (q *queries) UpdateUser(ctx context.Context, appID string, u *parley.User) error {
+	op := fmt.Sprintf("update user %q", u.UID)
+	metadata, tags, err := userArgs(u)
+	if err != nil {
+		return fail(op, err)
+	}
+	// The users_tags_update trigger replaces user_tags in the same statement.
+	res, err := q.w.ExecContext(ctx,
+		`UPDATE users SET name = ?, avatar = ?, link = ?, role = ?, status_message = ?,
+			metadata = ?, tags = ?, status = ?, last_active_at = ?, created_at = ?,
+			updated_at = ?, deactivated_at = ?, deleted_at = ?
+		 WHERE app_id = ? AND uid = ?`,
+		u.Name, u.Avatar, u.Link, u.Role, u.StatusMessage,
+		metadata, tags, u.Status, u.LastActiveAt, u.CreatedAt,
+		u.UpdatedAt, u.DeactivatedAt, u.DeletedAt,
+		appID, u.UID)
+	return changed(op, res, err)
+}
+
+// PurgeUser removes a user; the schema cascades to their tags, auth tokens,
+// friendships and blocks in both directions. ErrNotFound.
+func (q *queries) PurgeUser(ctx context.Context, appID, uid string) error {
+	res, err := q.w.ExecContext(ctx, `DELETE FROM users WHERE app_id = ? AND uid = ?`, appID, uid)
+	return changed(fmt.Sprintf("purge user %q", uid), res, err)
+}
+
+// CountUsersWithRole counts users (deleted ones too) holding a role.
+func (q *queries) CountUsersWithRole(ctx context.Context, appID, role string) (int, error) {
+	var n int
+	err := q.r.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM users WHERE app_id = ? AND role = ?`, appID, role).Scan(&n)
+	if err != nil {
+		return 0, fail(fmt.Sprintf("count users with role %q", role), err)
+	}
+	return n, nil
+}
