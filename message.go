@@ -1,5 +1,11 @@
 package parley
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Receiver types.
 const (
 	ReceiverUser  = "user"
@@ -113,6 +119,7 @@ type InteractionGoal struct {
 
 // Interaction records a user acting on an element of an interactive message.
 type Interaction struct {
+	UID          string `json:"uid,omitempty"`
 	ElementID    string `json:"elementId"`
 	InteractedAt int64  `json:"interactedAt"`
 }
@@ -144,4 +151,92 @@ type MessageFilter struct {
 	HideReplies bool  // only top-level messages
 	Categories  []string
 	Types       []string
+
+	// Participant selects the one-to-one messages this uid sent or received
+	// (a server reading one user's messages).
+	Participant string
+
+	Sender          string
+	Tags            []string // has any of them
+	WithTags        bool     // has at least one tag
+	SearchKey       string   // full-text search of the text
+	HasAttachments  bool
+	AttachmentTypes []string // image, video, audio, file
+	HasMentions     bool
+	MentionedUIDs   []string // mentions any of them
+	HasReactions    bool
+	HideDeleted     bool
+	OnlyDeleted     bool
+	HideBlockedOf   string // hide messages sent by users in a block relation with this uid
+	FromTime        int64  // sentAt >= FromTime
+	ToTime          int64  // sentAt <= ToTime
+	UpdatedSince    int64  // updatedAt >= UpdatedSince
+	OnlyUpdates     bool   // with UpdatedSince: only edited or deleted messages
+}
+
+// Reaction is one user's reaction on a message.
+type Reaction struct {
+	MessageID int64  `json:"messageId,string"`
+	UID       string `json:"uid"`
+	Reaction  string `json:"reaction"`
+	ReactedAt int64  `json:"reactedAt"`
+	User      *User  `json:"reactedBy,omitempty"`
+}
+
+// FlexID is a message id as clients send it: a JSON string ("42") or number.
+type FlexID int64
+
+// UnmarshalJSON accepts "42", 42, "" and null.
+func (id *FlexID) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*id = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("a message id must be a positive integer, not %s", b)
+	}
+	*id = FlexID(n)
+	return nil
+}
+
+// NewMessage is what sends a message (the body of POST /v3/messages).
+type NewMessage struct {
+	Receiver          string             `json:"receiver"`
+	ReceiverType      string             `json:"receiverType"`
+	Category          string             `json:"category"`
+	Type              string             `json:"type"`
+	Data              MessageInput       `json:"data"`
+	Tags              []string           `json:"tags"`
+	MUID              string             `json:"muid"`
+	ParentID          FlexID             `json:"parentId"`
+	QuotedMessageID   FlexID             `json:"quotedMessageId"`
+	MultipleReceivers *MultipleReceivers `json:"multipleReceivers"`
+}
+
+// MessageInput is the data a sender gives.
+type MessageInput struct {
+	Text                   string           `json:"text"`
+	Metadata               map[string]any   `json:"metadata"`
+	Attachments            []Attachment     `json:"attachments"`
+	CustomData             map[string]any   `json:"customData"`
+	InteractiveData        map[string]any   `json:"interactiveData"`
+	InteractionGoal        *InteractionGoal `json:"interactionGoal"`
+	AllowSenderInteraction bool             `json:"allowSenderInteraction"`
+}
+
+// MultipleReceivers sends one message to several users and groups.
+type MultipleReceivers struct {
+	UIDs  []string `json:"uids"`
+	GUIDs []string `json:"guids"`
+}
+
+// MessageUpdate edits a message: its text and metadata, and its tags.
+type MessageUpdate struct {
+	Data struct {
+		Text     *string        `json:"text"`
+		Metadata map[string]any `json:"metadata"`
+	} `json:"data"`
+	Tags *[]string `json:"tags"`
 }

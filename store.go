@@ -32,6 +32,8 @@ type Tx interface {
 	TokenStore
 	RoleStore
 	RelationStore
+	GroupStore
+	MessageStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.
@@ -180,4 +182,80 @@ type MessageStore interface {
 	// Messages lists messages matching f in ascending id order: the first
 	// Limit after AfterID, else the last Limit before BeforeID (or of all).
 	Messages(ctx context.Context, appID string, f MessageFilter) ([]*Message, error)
+}
+
+// MessageEditStore changes stored messages and keeps what hangs on them:
+// reactions and interactions.
+type MessageEditStore interface {
+	// MessageByMUID returns the message sender sent with the client id
+	// muid, or ErrNotFound.
+	MessageByMUID(ctx context.Context, appID, sender, muid string) (*Message, error)
+	// UpdateMessage writes a message's data, tags, reply count, edit and
+	// delete fields and updatedAt (and keeps its search text and mentions in
+	// step); ErrNotFound.
+	UpdateMessage(ctx context.Context, appID string, m *Message) error
+	// PurgeMessage removes a message and what hangs on it; ErrNotFound.
+	PurgeMessage(ctx context.Context, appID string, id int64) error
+	// PurgeUserMessages removes every message uid sent, and uid's
+	// conversation states and one-to-one conversations.
+	PurgeUserMessages(ctx context.Context, appID, uid string) error
+
+	// AddReaction records a reaction; ErrConflict if the user already
+	// reacted so on that message.
+	AddReaction(ctx context.Context, appID string, r *Reaction) error
+	// RemoveReaction removes one; ErrNotFound.
+	RemoveReaction(ctx context.Context, appID string, messageID int64, uid, reaction string) error
+	// Reactions lists a message's reactions (one emoji, or all when
+	// reaction is empty), oldest first, with the users and the total.
+	Reactions(ctx context.Context, appID string, messageID int64, reaction string, p Page) ([]*Reaction, int, error)
+	// ReactionCounts aggregates the reactions of each message in ids, per
+	// emoji (ordered by first reaction), marking those of viewer.
+	ReactionCounts(ctx context.Context, appID, viewer string, ids []int64) (map[int64][]ReactionCount, error)
+
+	// AddInteraction records uid's interaction with an element (UID set).
+	AddInteraction(ctx context.Context, appID string, messageID int64, in Interaction) error
+	// Interactions lists a message's interactions, oldest first.
+	Interactions(ctx context.Context, appID string, messageID int64) ([]Interaction, error)
+}
+
+// ReceiptMark is one advance of a user's watermark in a conversation.
+type ReceiptMark struct {
+	UID    string
+	Kind   string // delivered | read
+	UpToID int64
+	At     int64
+}
+
+// ConversationStore keeps conversations and each user's state in them:
+// read and delivered watermarks, tags, and the point up to which they
+// cleared it.
+type ConversationStore interface {
+	// TouchConversation records m (just appended) as the newest message of
+	// its conversation, creating the conversation on its first message. A
+	// one-to-one conversation gets a state for both users; the sender's
+	// read and delivered watermarks move to m.
+	TouchConversation(ctx context.Context, appID string, m *Message) error
+	// Conversations lists the viewer's conversations, newest activity first:
+	// one-to-one conversations they are in and not cleared since the last
+	// message, and the groups they are a current member of. Fills every
+	// field but ConversationWith and LastMessage, with the total.
+	Conversations(ctx context.Context, appID string, f ConversationFilter) ([]*Conversation, int, error)
+	// Conversation returns one of them, or ErrNotFound.
+	Conversation(ctx context.Context, appID, viewer, conversationID string) (*Conversation, error)
+	// SetConversationTags writes the viewer's tags on a conversation.
+	SetConversationTags(ctx context.Context, appID, viewer, conversationID string, tags []string) error
+	// ClearConversation hides the conversation's messages up to uptoID from
+	// the viewer (and the conversation until a newer message).
+	ClearConversation(ctx context.Context, appID, viewer, conversationID string, uptoID int64) error
+	// MarkReceipt moves the viewer's watermark of kind up to uptoID (never
+	// down; read moves delivered too) and logs the advance.
+	MarkReceipt(ctx context.Context, appID, viewer, conversationID, kind string, uptoID, at int64) error
+	// MarkUnread moves the viewer's read watermark down to fromID-1.
+	MarkUnread(ctx context.Context, appID, viewer, conversationID string, fromID int64) error
+	// ReceiptMarks lists the logged advances in a conversation that reach
+	// at least minID, oldest first.
+	ReceiptMarks(ctx context.Context, appID, conversationID string, minID int64) ([]ReceiptMark, error)
+	// UnreadCounts counts the viewer's unread messages per conversation
+	// (conversations with none are left out).
+	UnreadCounts(ctx context.Context, appID, viewer string) ([]UnreadCount, error)
 }

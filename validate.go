@@ -20,18 +20,20 @@ const (
 
 // NormalizeID folds an id (uid, guid, role) to lower case and checks it is
 // 1–MaxIDLen characters of a-z, 0-9, _ and -. It reports false when invalid.
+// Only A-Z fold: Unicode case mapping would turn some other letters into
+// ASCII ones (KELVIN SIGN into k, İ into i), letting them pass as ids.
 func NormalizeID(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
 	if s == "" || len(s) > MaxIDLen {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '-' {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' && c != '-' {
 			return "", false
 		}
 	}
-	return s, true
+	return strings.ToLower(s), true
 }
 
 // MetadataTooLarge reports whether m encodes to more than MaxMetadata bytes.

@@ -46,6 +46,9 @@ func (s *Service) Bootstrap(ctx context.Context, operatorToken string) (Bootstra
 				return err
 			}
 		}
+		if err := s.loadMediaKey(ctx, tx); err != nil {
+			return err
+		}
 		apps, err := tx.Apps(ctx)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 // DeleteUser removes a user. A soft delete keeps the uid reserved and the
 // user's messages, hides the user and logs out every device; a permanent
 // delete removes the user and everything of theirs and frees the uid.
+// Either way the user leaves every group first (see leaveAllGroups).
 func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) error {
 	a, err := needFull(ctx, "delete users")
 	if err != nil {
@@ -20,11 +21,14 @@ func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) er
 		if err != nil {
 			return err
 		}
+		if u.DeletedAt != 0 && !permanent {
+			return parley.ErrNotFound
+		}
+		if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
+			return err
+		}
 		if permanent {
 			return tx.PurgeUser(ctx, a.AppID, uid)
-		}
-		if u.DeletedAt != 0 {
-			return parley.ErrNotFound
 		}
 		u.DeletedAt = s.unix()
 		u.UpdatedAt = u.DeletedAt
@@ -44,7 +48,8 @@ type Activation struct {
 }
 
 // DeactivateUsers deactivates users: they can't log in or use their tokens
-// until reactivated. Unknown or already deactivated uids are reported as
+// until reactivated, and they leave every group (see leaveAllGroups;
+// reactivation does not restore memberships). Unknown or already deactivated uids are reported as
 // unchanged.
 func (s *Service) DeactivateUsers(ctx context.Context, uids []string) (Activation, error) {
 	return s.setActive(ctx, uids, false)
@@ -79,6 +84,9 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 			u.DeactivatedAt, u.UpdatedAt = 0, now
 			if !active {
 				u.DeactivatedAt = now
+				if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
+					return err
+				}
 			}
 			if err := tx.UpdateUser(ctx, a.AppID, u); err != nil {
 				return err

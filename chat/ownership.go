@@ -1,5 +1,3 @@
-//go:build groups
-
 package chat
 
 import (

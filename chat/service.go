@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -34,6 +36,14 @@ type Config struct {
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; time.Now when nil
 	Limits Limits
+	// Blobs keeps uploaded files; without it, media messages take only
+	// attachment URLs.
+	Blobs Blobs
+	// MaxUpload is the largest file a message may carry (DefaultMaxUpload).
+	MaxUpload int64
+	// PublicURL prefixes the media URLs Parley signs ("" makes them
+	// relative to the API's host).
+	PublicURL string
 	// PasswordCost is the bcrypt cost of group passwords; bcrypt's default
 	// when zero. Tests lower it.
 	PasswordCost int
@@ -47,6 +57,11 @@ type Service struct {
 	limits Limits
 
 	passwordCost int
+	writer       *writer
+	blobs        Blobs
+	maxUpload    int64
+	publicURL    string
+	mediaKey     atomic.Pointer[[]byte]
 }
 
 // New returns a Service over cfg.Store.
@@ -59,6 +74,11 @@ func New(cfg Config) *Service {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.blobs, s.maxUpload, s.publicURL = cfg.Blobs, cfg.MaxUpload, strings.TrimRight(cfg.PublicURL, "/")
+	if s.maxUpload == 0 {
+		s.maxUpload = DefaultMaxUpload
+	}
+	s.writer = newWriter(cfg.Store)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -69,6 +89,13 @@ func New(cfg Config) *Service {
 		s.limits.MaxPerPage = DefaultLimits.MaxPerPage
 	}
 	return s
+}
+
+// Close stops the service's background writer; writes still queued fail.
+// The store stays open: it belongs to the caller.
+func (s *Service) Close() error {
+	s.writer.close()
+	return nil
 }
 
 // unix is the service clock in Unix seconds.

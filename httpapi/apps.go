@@ -26,7 +26,7 @@ func (s *Server) listApps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ok(w, apps, nil)
+	return all(w, apps)
 }
 
 func (s *Server) getApp(w http.ResponseWriter, r *http.Request) error {
@@ -61,7 +61,7 @@ func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ok(w, keys, nil)
+	return all(w, keys)
 }
 
 func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) error {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestAuthMatrix checks who may call what: each kind of credential against
@@ -109,6 +111,32 @@ func TestAuthMatrix(t *testing.T) {
 			})
 		}
 	}
+
+	t.Run("refused calls wrote nothing", func(t *testing.T) {
+		want := []string{"alice", "bob", "carol"}
+		for i := range creds {
+			switch creds[i].name {
+			case "operator+appid", "fullAccess", "fullAccess+onBehalfOf", "authOnly":
+				want = append(want, fmt.Sprintf("new-%d", i)) // created
+			}
+			switch creds[i].name {
+			case "operator+appid", "fullAccess", "fullAccess+onBehalfOf":
+			default:
+				want = append(want, fmt.Sprintf("victim-%d", i)) // not deleted
+			}
+		}
+		if diff := cmp.Diff(sorted(want), e.allUIDs(t)); diff != "" {
+			t.Errorf("users (-want +got):\n%s", diff)
+		}
+		// Friends and blocks were added by the allowed cells only: alice
+		// is friends with carol once, and blocks carol once.
+		if uids := e.list(t, "/v3/users/alice/friends", e.asKey()).uids(); !cmp.Equal([]string{"carol"}, uids) {
+			t.Errorf("alice's friends: %v", uids)
+		}
+		if n := len(e.ok(t, "GET", "/v3/apps", nil, asOperator()).([]any)); n != 3 {
+			t.Errorf("%d apps, want 3 (the default and one per allowed POST)", n)
+		}
+	})
 }
 
 func TestAuthErrors(t *testing.T) {

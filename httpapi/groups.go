@@ -1,11 +1,10 @@
-//go:build groups
-
 package httpapi
 
 import (
 	"net/http"
 
 	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/chat"
 )
 
 // groupRoutes registers API.md §4.
@@ -25,7 +24,6 @@ func (s *Server) groupRoutes() {
 	m.Handle("POST /v3/groups/{guid}/bannedusers/{uid}", s.api(s.ban))
 	m.Handle("DELETE /v3/groups/{guid}/bannedusers/{uid}", s.api(s.unban))
 	m.Handle("GET /v3/groups/{guid}/bannedusers", s.api(s.listBans))
-	m.Handle("GET /v3/groups/{guid}/messages", s.api(s.groupMessages))
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
@@ -205,10 +203,11 @@ func messageFilter(q *query) parley.MessageFilter {
 }
 
 // messagePage writes a page of messages with its cursors.
-func messagePage(w http.ResponseWriter, f parley.MessageFilter, ms []*parley.Message, err error) error {
+func messagePage(w http.ResponseWriter, p *chat.MessagePage, err error) error {
 	if err != nil {
 		return err
 	}
+	ms, f := p.Messages, p.Filter
 	if ms == nil {
 		ms = []*parley.Message{}
 	}
@@ -220,17 +219,4 @@ func messagePage(w http.ResponseWriter, f parley.MessageFilter, ms []*parley.Mes
 		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": f.AfterID}
 	}
 	return ok(w, ms, meta)
-}
-
-func (s *Server) groupMessages(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	f := messageFilter(q)
-	if q.err != nil {
-		return q.err
-	}
-	ms, err := s.svc.GroupMessages(r.Context(), r.PathValue("guid"), f)
-	if f.Limit == 0 {
-		f.Limit = len(ms)
-	}
-	return messagePage(w, f, ms, err)
 }

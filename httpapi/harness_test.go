@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
@@ -35,8 +37,9 @@ type env struct {
 	AuthKey string // its Auth Key (authOnly)
 }
 
-// newEnv starts a server; opts may adjust the handler's config.
-func newEnv(t testing.TB, opts ...func(*httpapi.Config)) *env {
+// newEnv starts a server; opts, each a func(*chat.Config) or a
+// func(*httpapi.Config), adjust the service's or the handler's config.
+func newEnv(t testing.TB, opts ...any) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
@@ -44,7 +47,18 @@ func newEnv(t testing.TB, opts ...func(*httpapi.Config)) *env {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := chat.New(chat.Config{Store: st})
+	chatCfg := chat.Config{Store: st}
+	for _, o := range opts {
+		switch o := o.(type) {
+		case func(*chat.Config):
+			o(&chatCfg)
+		case func(*httpapi.Config):
+		default:
+			t.Fatalf("newEnv: option of type %T", o)
+		}
+	}
+	svc := chat.New(chatCfg)
+	t.Cleanup(func() { svc.Close() })
 	boot, err := svc.Bootstrap(ctx, opToken)
 	if err != nil {
 		t.Fatalf("bootstrap: %v", err)
@@ -54,7 +68,9 @@ func newEnv(t testing.TB, opts ...func(*httpapi.Config)) *env {
 	}
 	cfg := httpapi.Config{Service: svc, Store: st}
 	for _, o := range opts {
-		o(&cfg)
+		if o, is := o.(func(*httpapi.Config)); is {
+			o(&cfg)
+		}
 	}
 	h := httpapi.New(cfg)
 	srv := newServer(t, h)
@@ -245,7 +261,7 @@ func listOf(t testing.TB, what string, b map[string]any) page {
 
 // field returns one string field of each item.
 func (p page) field(name string) []string {
-	out := make([]string, 0, len(p.Items))
+	var out []string // nil when empty
 	for _, it := range p.Items {
 		s, _ := it[name].(string)
 		out = append(out, s)
@@ -330,4 +346,14 @@ func newServer(t testing.TB, h http.Handler) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// steppingClock is a chat clock that moves one second on each reading, so
+// that records made one after the other have distinct, ordered times.
+func steppingClock() func(*chat.Config) {
+	var n atomic.Int64
+	base := time.Unix(1_700_000_000, 0)
+	return func(c *chat.Config) {
+		c.Now = func() time.Time { return base.Add(time.Duration(n.Add(1)) * time.Second) }
+	}
 }

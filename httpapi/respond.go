@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,7 +66,16 @@ func writeError(w http.ResponseWriter, err error) int {
 // Unknown fields are ignored; malformed JSON, a wrong type or trailing data
 // is an ERR_BAD_REQUEST, an over-size body ERR_REQUEST_TOO_LARGE.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	return decodeFrom(r.Body, v)
+}
+
+// decodeBytes is decode for a body already read (a multipart part).
+func decodeBytes(b []byte, v any) error {
+	return decodeFrom(bytes.NewReader(b), v)
+}
+
+func decodeFrom(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	err := dec.Decode(v)
 	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
@@ -76,6 +86,11 @@ func decode(r *http.Request, v any) error {
 	case err == nil, errors.Is(err, io.EOF):
 		return nil
 	}
+	return bodyErr(err, "the body")
+}
+
+// bodyErr maps a failure to read or decode a body to its API error.
+func bodyErr(err error, what string) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return parley.Errorf(parley.KindTooLarge, parley.CodeTooLarge,
@@ -89,8 +104,8 @@ func decode(r *http.Request, v any) error {
 		return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest,
 			"%s must be of type %s", typeErr.Field, jsonType(typeErr.Type.Kind().String()))
 	}
-	return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "the body is not valid JSON: %s",
-		strings.TrimPrefix(err.Error(), "json: "))
+	return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "%s is not valid: %s",
+		what, strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // jsonType names a Go kind as JSON calls it.

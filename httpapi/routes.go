@@ -53,6 +53,9 @@ func (s *Server) routes() {
 	m.Handle("POST /v3/blockedusers", s.api(s.blockUsers))
 	m.Handle("GET /v3/blockedusers", s.api(s.listBlocked))
 	m.Handle("DELETE /v3/blockedusers", s.api(s.unblockUsers))
+
+	s.groupRoutes()   // API.md §4
+	s.messageRoutes() // API.md §5, §6
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

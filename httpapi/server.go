@@ -25,7 +25,13 @@ type Config struct {
 	Logger      *slog.Logger
 	CORSOrigins []string // allowed origins; "*" allows any
 	MaxBody     int64    // request body limit in bytes; 1 MiB when 0
+	// MaxUploadBody limits multipart bodies (messages with files);
+	// DefaultMaxUploadBody when 0.
+	MaxUploadBody int64
 }
+
+// DefaultMaxUploadBody is the multipart body limit when Config leaves it 0.
+const DefaultMaxUploadBody = 64 << 20
 
 // DefaultMaxBody is the request body limit when Config leaves it zero.
 const DefaultMaxBody = 1 << 20
@@ -37,13 +43,17 @@ type Server struct {
 	log     *slog.Logger
 	cors    []string
 	maxBody int64
+	maxUp   int64
 	mux     *http.ServeMux
 }
 
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
-		maxBody: cfg.MaxBody, mux: http.NewServeMux()}
+		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, mux: http.NewServeMux()}
+	if s.maxUp == 0 {
+		s.maxUp = DefaultMaxUploadBody
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -83,7 +93,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = "/v3/" + rest
 		r.URL.RawPath = ""
 	}
-	r.Body = http.MaxBytesReader(rw, r.Body, s.maxBody)
+	limit := s.maxBody
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		limit = s.maxUp
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, limit)
 	r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 	if h, pattern := s.mux.Handler(r); pattern == "" {
 		notFound(h).ServeHTTP(rw, r)

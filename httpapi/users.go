@@ -26,6 +26,14 @@ func userQuery(q *query) chat.UserQuery {
 	return chat.UserQuery{UserFilter: f, FriendsOnly: q.bool("friendsOnly"), HideBlockedUsers: q.bool("hideBlockedUsers")}
 }
 
+// all writes a whole (unpaged) list: [] rather than null when empty.
+func all[T any](w http.ResponseWriter, items []T) error {
+	if items == nil {
+		items = []T{}
+	}
+	return ok(w, items, nil)
+}
+
 // paged writes a page of an entity list.
 func paged[T any](w http.ResponseWriter, items []T, p parley.Pagination, err error) error {
 	if err != nil {
@@ -86,7 +94,12 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.DeleteUser(r.Context(), r.PathValue("uid"), in.Permanent || newQuery(r).bool("permanent")); err != nil {
+	q := newQuery(r)
+	permanent := q.bool("permanent") || in.Permanent
+	if q.err != nil {
+		return q.err
+	}
+	if err := s.svc.DeleteUser(r.Context(), r.PathValue("uid"), permanent); err != nil {
 		return err
 	}
 	return done(w, "user deleted")
@@ -164,7 +177,7 @@ func (s *Server) listAuthTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ok(w, ts, nil)
+	return all(w, ts)
 }
 
 func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) error {

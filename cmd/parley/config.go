@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -67,6 +68,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if c.ShutdownWait, err = time.ParseDuration(wait); err != nil {
 		return c, fmt.Errorf("--shutdown-timeout: %w", err)
 	}
+	if c.ShutdownWait < 0 {
+		return c, fmt.Errorf("--shutdown-timeout can't be negative")
+	}
 	c.CORSOrigins = nil
 	for _, o := range strings.Split(cors, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -75,6 +79,10 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, fmt.Errorf("--log-format must be text or json")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return c, fmt.Errorf("--log-level must be debug, info, warn or error")
 	}
 	return c, nil
 }

@@ -112,7 +112,7 @@ func (m *Main) URL() string {
 }
 
 // Close stops accepting requests, lets in-flight ones finish (up to the
-// shutdown timeout), and closes the store.
+// shutdown timeout), and closes the store. Calling it again does nothing.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
@@ -124,11 +124,16 @@ func (m *Main) Close() error {
 		if err := <-m.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
+		m.server = nil
+	}
+	if m.Service != nil {
+		m.Service.Close()
 	}
 	if m.Store != nil {
 		if err := m.Store.Close(); err != nil {
 			errs = append(errs, err)
 		}
+		m.Store = nil
 	}
 	return errors.Join(errs...)
 }

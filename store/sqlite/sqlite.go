@@ -85,7 +85,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)
 	}
 
-	return &Store{queries: queries{r: rdb, w: wdb, rdb: rdb}, wdb: wdb, rdb: rdb}, nil
+	return &Store{queries: queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb}, wdb: wdb, rdb: rdb}, nil
 }
 
 // Close closes both pools. The writer closes last, so that the last
@@ -125,6 +125,8 @@ type queries struct {
 	r, w querier
 	// rdb is the read pool outside a transaction, nil inside one; see read.
 	rdb *sql.DB
+	// wdb is the writer outside a transaction, nil inside one; see write.
+	wdb *sql.DB
 }
 
 var _ parley.Tx = (*queries)(nil)
@@ -136,6 +138,16 @@ func (q *queries) read(ctx context.Context, fn func(q *queries) error) error {
 		return fn(q)
 	}
 	return runTx(ctx, q.rdb, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// write runs fn atomically, for the writes that take more than one
+// statement: in its own transaction on the writer outside InTx, directly
+// inside (where the caller's transaction makes it atomic).
+func (q *queries) write(ctx context.Context, fn func(q *queries) error) error {
+	if q.wdb == nil {
+		return fn(q)
+	}
+	return runTx(ctx, q.wdb, nil, fn)
 }
 
 // runTx runs fn in a transaction on db: committed if fn returns nil, rolled

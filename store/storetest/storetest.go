@@ -25,6 +25,9 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 	t.Run("AuthTokens", func(t *testing.T) { TestAuthTokens(t, newStore) })
 	t.Run("Roles", func(t *testing.T) { TestRoles(t, newStore) })
 	t.Run("Relations", func(t *testing.T) { TestRelations(t, newStore) })
+	t.Run("Groups", func(t *testing.T) { TestGroups(t, newStore) })
+	t.Run("Members", func(t *testing.T) { TestMembers(t, newStore) })
+	t.Run("Messages", func(t *testing.T) { TestMessages(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { TestTx(t, newStore) })
 }
 

@@ -1,0 +1,204 @@
+//go:build msg
+
+package chat
+
+import (
+	"context"
+	"errors"
+
+	"github.com/parleychat/parley"
+)
+
+// SendResult answers a send: the message, or for multipleReceivers the
+// per-receiver results keyed by uid and guid.
+type SendResult struct {
+	Message *parley.Message
+	Users   map[string]parley.BulkResult
+	Groups  map[string]parley.BulkResult
+}
+
+// Send sends a message as the actor (a user, or app_system for a full
+// access key acting as no user). Every rule is checked before anything is
+// written; uploads are stored first and removed again if the send fails.
+func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Upload) (*SendResult, error) {
+	a, err := needReader(ctx, "send messages")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNewMessage(&in); err != nil {
+		return nil, err
+	}
+	if len(uploads) > 0 && !needsFiles(&in) {
+		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "only image, video, audio and file messages carry files")
+	}
+	if len(in.Data.Attachments)+len(uploads) > maxAttachments {
+		return nil, msgErr(parley.KindInvalid, parley.CodeTooManyFiles, "at most %d attachments", maxAttachments)
+	}
+	stored, err := s.storeUploads(ctx, a.AppID, uploads)
+	if err != nil {
+		return nil, err
+	}
+	in.Data.Attachments = append(in.Data.Attachments, stored...)
+	if needsFiles(&in) && len(in.Data.Attachments) == 0 {
+		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "a %s message needs a file or an attachment url", in.Type)
+	}
+	res, err := s.sendAll(ctx, a, in)
+	if err != nil || (res.Message == nil && !anySent(res)) {
+		s.dropUploads(ctx, stored)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if res.Message != nil {
+		s.decorate(ctx, a, []*parley.Message{res.Message})
+	}
+	return res, nil
+}
+
+func anySent(r *SendResult) bool {
+	for _, m := range []map[string]parley.BulkResult{r.Users, r.Groups} {
+		for _, b := range m {
+			if b.Success {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sendAll sends to the one receiver or to each of multipleReceivers.
+func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMessage) (*SendResult, error) {
+	mr := in.MultipleReceivers
+	if mr == nil {
+		m, err := s.sendOne(ctx, a, in)
+		return &SendResult{Message: m}, err
+	}
+	if len(mr.UIDs)+len(mr.GUIDs) == 0 {
+		return nil, msgErr(parley.KindInvalid, parley.CodeEmptyReceiver, "multipleReceivers names no receiver")
+	}
+	if len(mr.UIDs)+len(mr.GUIDs) > parley.MaxBulkUIDs {
+		return nil, parley.Errorf(parley.KindInvalid, parley.CodeTooManyUIDs, "at most %d receivers", parley.MaxBulkUIDs)
+	}
+	res := &SendResult{Users: map[string]parley.BulkResult{}, Groups: map[string]parley.BulkResult{}}
+	for _, l := range []struct {
+		ids  []string
+		typ  string
+		into map[string]parley.BulkResult
+	}{{mr.UIDs, parley.ReceiverUser, res.Users}, {mr.GUIDs, parley.ReceiverGroup, res.Groups}} {
+		for _, id := range l.ids {
+			one := in
+			one.MultipleReceivers, one.Receiver, one.ReceiverType = nil, id, l.typ
+			if one.MUID != "" {
+				one.MUID = in.MUID + ":" + l.typ + ":" + id // one client id per copy
+			}
+			m, err := s.sendOne(ctx, a, one)
+			if _, rule := parley.AsError(err); err != nil && !rule {
+				return nil, parley.Internal(err)
+			}
+			if m != nil {
+				s.decorate(ctx, a, []*parley.Message{m})
+			}
+			l.into[id] = parley.BulkOf(m, err)
+		}
+	}
+	return res, nil
+}
+
+// sendOne writes one message through the group-commit writer.
+func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
+	var out *parley.Message
+	err := s.writer.do(ctx, func(tx parley.Tx) error {
+		m, err := s.prepare(ctx, tx, a, in)
+		if err != nil || m.ID != 0 { // a rule failed, or a muid retry
+			out = m
+			return err
+		}
+		if err := s.commitMessage(ctx, tx, a.AppID, m); err != nil {
+			return err
+		}
+		out = m
+		return nil
+	})
+	if err != nil {
+		return nil, storeErr(err, nil, nil)
+	}
+	return out, nil
+}
+
+// prepare checks every rule of one send and builds the message; it writes
+// nothing. A resend with a muid already used returns the stored message.
+func (s *Service) prepare(ctx context.Context, tx parley.Tx, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
+	sender := a.ActingUID()
+	if in.MUID != "" {
+		switch m, err := tx.MessageByMUID(ctx, a.AppID, sender, in.MUID); {
+		case err == nil:
+			return m, nil
+		case !errors.Is(err, parley.ErrNotFound):
+			return nil, err
+		}
+	}
+	now := s.unix()
+	m := &parley.Message{MUID: in.MUID, Sender: sender, ReceiverType: in.ReceiverType, Category: in.Category,
+		Type: in.Type, Tags: in.Tags, SentAt: now, UpdatedAt: now,
+		Data: parley.MessageData{Text: in.Data.Text, Metadata: in.Data.Metadata, Attachments: in.Data.Attachments,
+			CustomData: in.Data.CustomData, InteractiveData: in.Data.InteractiveData,
+			InteractionGoal: in.Data.InteractionGoal, AllowSenderInteraction: in.Data.AllowSenderInteraction}}
+	rc, err := s.receiverOf(ctx, tx, a, in.Receiver, in.ReceiverType)
+	if err != nil {
+		return nil, err
+	}
+	m.Receiver, m.ConversationID = rc.id, rc.conversationID
+	m.Data.Entities = map[string]parley.Entity{
+		"sender":   {Entity: entityUser(ctx, tx, a.AppID, sender), EntityType: "user"},
+		"receiver": {Entity: rc.entity, EntityType: in.ReceiverType},
+	}
+	if err := s.linkThread(ctx, tx, a, m, int64(in.ParentID), int64(in.QuotedMessageID)); err != nil {
+		return nil, err
+	}
+	m.Data.Mentions, err = s.resolveMentions(ctx, tx, a.AppID, m)
+	return m, err
+}
+
+// commitMessage appends a checked message and the changes it brings: the
+// parent's reply count and the conversation's state.
+func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) error {
+	if m.ParentID != 0 {
+		parent, err := tx.Message(ctx, appID, m.ParentID)
+		if err != nil {
+			return err
+		}
+		parent.ReplyCount++
+		if err := tx.UpdateMessage(ctx, appID, parent); err != nil {
+			return err
+		}
+	}
+	if err := tx.AppendMessages(ctx, appID, m); err != nil {
+		return err
+	}
+	return tx.TouchConversation(ctx, appID, m)
+}
+
+// Reply sends a thread reply: in.ParentID is set, and the receiver, when
+// not given, is the parent's conversation (the group, or the other user of a
+// one-to-one conversation).
+func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upload) (*parley.Message, error) {
+	a, err := needReader(ctx, "send messages")
+	if err != nil {
+		return nil, err
+	}
+	if in.Receiver == "" {
+		p, err := s.visibleMessage(ctx, s.store, a, int64(in.ParentID))
+		if err != nil {
+			return nil, err
+		}
+		in.ReceiverType, in.Receiver = p.ReceiverType, p.Receiver
+		if p.ReceiverType == parley.ReceiverUser && p.Receiver == a.ActingUID() {
+			in.Receiver = p.Sender
+		}
+	}
+	res, err := s.Send(ctx, in, uploads)
+	if err != nil {
+		return nil, err
+	}
+	return res.Message, nil
+}
