@@ -81,14 +81,14 @@ func needReader(ctx context.Context, what string) (parley.Actor, error) {
 	return a, nil
 }
 
-// needSelfOrFull allows a full access key acting as no user or as uid, or
-// uid's own auth token.
+// needSelfOrFull allows a full access key (acting as anyone: such a key may
+// do anything in its app), or uid's own auth token.
 func needSelfOrFull(ctx context.Context, uid, what string) (parley.Actor, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return a, err
 	}
-	if a.IsServer() || (a.IsUser() && a.UID == uid) {
+	if a.Access == parley.AccessFullAccess || (a.IsUser() && a.UID == uid) {
 		return a, nil
 	}
 	return a, errNoAccess(what)

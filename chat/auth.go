@@ -120,6 +120,10 @@ func (s *Service) onBehalfOf(ctx context.Context, a parley.Actor, uid string) (p
 	if err != nil {
 		return parley.Actor{}, storeErr(err, notFound, nil)
 	}
+	if u.DeactivatedAt != 0 {
+		return parley.Actor{}, parley.Errorf(parley.KindUnauthorized, parley.CodeUserDeactivated,
+			"the onBehalfOf user %s is deactivated", id)
+	}
 	a.UID = id
 	return a, nil
 }

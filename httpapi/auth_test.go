@@ -188,6 +188,17 @@ func TestAuthErrors(t *testing.T) {
 		e.fails(t, 401, "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND", "GET", "/v3/me", nil, e.asKey(), onBehalfOf("gone"))
 	})
 
+	t.Run("onBehalfOf a deactivated user", func(t *testing.T) {
+		e.mustUser(t, "idle")
+		e.ok(t, "DELETE", "/v3/users", map[string]any{"uidsToDeactivate": []string{"idle"}}, e.asKey())
+		e.fails(t, 401, "AUTH_ERR_USER_DEACTIVATED", "GET", "/v3/me", nil, e.asKey(), onBehalfOf("idle"))
+	})
+
+	t.Run("a key acting onBehalfOf one user still reads another's tokens", func(t *testing.T) {
+		e.mustUser(t, "other")
+		e.ok(t, "GET", "/v3/users/other/auth_tokens", nil, e.asKey(), onBehalfOf("alice"))
+	})
+
 	t.Run("onBehalfOf is folded to lower case", func(t *testing.T) {
 		d := e.okObj(t, "GET", "/v3/me", nil, e.asKey(), onBehalfOf("ALICE"))
 		if d["uid"] != "alice" {
