@@ -34,6 +34,8 @@ type Tx interface {
 	RelationStore
 	GroupStore
 	MessageStore
+	MessageEditStore
+	ConversationStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.

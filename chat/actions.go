@@ -53,5 +53,9 @@ func (s *Service) groupActionMessage(ctx context.Context, tx parley.Tx, appID st
 	if err := tx.AppendMessages(ctx, appID, m); err != nil {
 		return nil, wrapf(err, "append action message")
 	}
+	// A membership change is the group conversation's latest activity.
+	if err := touch(ctx, tx, appID, m); err != nil {
+		return nil, wrapf(err, "touch conversation")
+	}
 	return m, nil
 }

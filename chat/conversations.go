@@ -1,5 +1,3 @@
-//go:build msg
-
 package chat
 
 import (
@@ -167,6 +165,13 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 		return err
 	}
 	return storeErr(s.store.InTx(ctx, func(tx parley.Tx) error {
+		if messageID == 0 && kind != "unread" { // no messageId: the whole conversation
+			c, err := tx.Conversation(ctx, a.AppID, a.UID, id)
+			if err != nil {
+				return storeErr(err, errConversationNotFound(), nil)
+			}
+			return tx.MarkReceipt(ctx, a.AppID, a.UID, id, kind, c.LatestMessageID, s.unix())
+		}
 		m, err := s.visibleMessage(ctx, tx, a, messageID)
 		if err != nil {
 			return err

@@ -1,5 +1,3 @@
-//go:build msg
-
 package chat
 
 import (
@@ -37,6 +35,7 @@ func (s *Service) decorate(ctx context.Context, a parley.Actor, ms []*parley.Mes
 			}
 		}
 		s.signAttachments(m.Data.Attachments)
+		s.signEntity(m)
 	}
 }
 
@@ -82,4 +81,20 @@ func receiptOf(marks []parley.ReceiptMark, uid string, id int64) parley.Receipt 
 		}
 	}
 	return r
+}
+
+// decorateNew is decorate for a message just sent, which has no reactions
+// or receipts yet (a muid retry returns an older message: decorate it all).
+func (s *Service) decorateNew(ctx context.Context, a parley.Actor, m *parley.Message) {
+	if m.SentAt < s.unix()-1 {
+		s.decorate(ctx, a, []*parley.Message{m})
+		return
+	}
+	if m.QuotedID != 0 && m.QuotedMessage == nil {
+		if q, err := s.visibleMessage(ctx, s.store, a, m.QuotedID); err == nil {
+			s.signAttachments(q.Data.Attachments)
+			m.QuotedMessage = q
+		}
+	}
+	s.signAttachments(m.Data.Attachments)
 }

@@ -1,5 +1,3 @@
-//go:build msg
-
 package chat
 
 import (
@@ -135,15 +133,17 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 			return err
 		}
 		drop = m.Data.Attachments
+		// Clear the content first: the action message names the message as
+		// deleted, so it must not carry what was deleted.
+		now := s.unix()
+		m.DeletedAt, m.DeletedBy, m.UpdatedAt = now, a.ActingUID(), now
+		m.Data = parley.MessageData{Entities: m.Data.Entities}
 		if err := s.messageAction(ctx, tx, a, m, parley.ActionDeleted); err != nil {
 			return err
 		}
 		if permanent {
 			return tx.PurgeMessage(ctx, a.AppID, id)
 		}
-		now := s.unix()
-		m.DeletedAt, m.DeletedBy, m.UpdatedAt = now, a.ActingUID(), now
-		m.Data = parley.MessageData{Entities: m.Data.Entities}
 		return tx.UpdateMessage(ctx, a.AppID, m)
 	})
 	if err != nil {

@@ -29,22 +29,34 @@ type groupView struct {
 // full access.
 func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (*groupView, error) {
 	guid, _ = parley.NormalizeID(guid)
-	g, err := tx.Group(ctx, a.AppID, guid, a.UID)
+	// Within a write batch the group and the membership are read once.
+	g, err := memoized(tx, "group\x00"+guid, func() (*parley.Group, error) {
+		return tx.Group(ctx, a.AppID, guid, "")
+	})
 	if err != nil {
 		return nil, storeErr(err, errGUIDNotFound(guid), nil)
 	}
-	v := &groupView{a: a, g: g}
+	gc := *g
+	v := &groupView{a: a, g: &gc}
 	if a.IsServer() {
 		v.scope = parley.ScopeAdmin
 		return v, nil
 	}
-	switch v.me, err = tx.Member(ctx, a.AppID, guid, a.UID); {
+	me, err := memoized(tx, "member\x00"+guid+"\x00"+a.UID, func() (*parley.Member, error) {
+		return tx.Member(ctx, a.AppID, guid, a.UID)
+	})
+	switch {
 	case err == nil:
-		v.scope = v.me.Scope
+		v.me, v.scope = me, me.Scope
+		joined := true
+		gc.HasJoined, gc.Scope, gc.JoinedAt = &joined, me.Scope, me.JoinedAt
 	case !errors.Is(err, parley.ErrNotFound):
 		return nil, err
 	case g.Type == parley.GroupPrivate && a.Access != parley.AccessFullAccess:
 		return nil, errGUIDNotFound(guid)
+	default:
+		joined := false
+		gc.HasJoined = &joined
 	}
 	return v, nil
 }
@@ -160,41 +172,41 @@ func (s *Service) Groups(ctx context.Context, f parley.GroupFilter) ([]*parley.G
 // UpdateGroup changes a group (admins and moderators). An owner field
 // transfers ownership, with that rule's checks.
 func (s *Service) UpdateGroup(ctx context.Context, guid string, in parley.GroupUpdate) (*parley.Group, error) {
-	a, err := needReader(ctx, "update groups")
-	if err != nil {
-		return nil, err
+	// A new password is hashed (slowly) before the write transaction.
+	var hash string
+	if in.Password != nil && *in.Password != "" {
+		var err error
+		if hash, err = s.hashPassword(*in.Password); err != nil {
+			return nil, err
+		}
 	}
 	var out *parley.Group
-	err = s.store.InTx(ctx, func(tx parley.Tx) error {
-		v, err := loadGroup(ctx, tx, a, guid)
-		if err != nil {
+	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
+		if err := mayAct(actUpdate, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
 			return err
 		}
-		if err := v.needMember(ctx, tx); err != nil {
-			return err
-		}
-		if err := mayAct(actUpdate, v.g, a.UID, v.scope, "", "", ""); err != nil {
-			return err
-		}
-		if err := s.applyGroupUpdate(v.g, in); err != nil {
+		if err := applyGroupUpdate(v.g, in, hash); err != nil {
 			return err
 		}
 		v.g.UpdatedAt = s.unix()
-		if err := tx.UpdateGroup(ctx, a.AppID, v.g); err != nil {
+		if err := tx.UpdateGroup(ctx, v.a.AppID, v.g); err != nil {
 			return err
 		}
 		if in.Owner != nil && *in.Owner != v.g.Owner {
-			if err := s.transferOwner(ctx, tx, v, *in.Owner); err != nil {
+			owner, _ := parley.NormalizeID(*in.Owner)
+			if err := s.transferOwner(ctx, tx, v, owner); err != nil {
 				return err
 			}
 		}
-		out, err = tx.Group(ctx, a.AppID, v.g.GUID, a.UID)
+		var err error
+		out, err = tx.Group(ctx, v.a.AppID, v.g.GUID, v.a.UID)
 		return err
 	})
-	return out, storeErr(err, nil, nil)
+	return out, err
 }
 
-func (s *Service) applyGroupUpdate(g *parley.Group, in parley.GroupUpdate) error {
+// applyGroupUpdate applies in to g; hash is the new password's hash.
+func applyGroupUpdate(g *parley.Group, in parley.GroupUpdate, hash string) error {
 	for _, f := range in.Unset {
 		switch f {
 		case "icon":
@@ -237,37 +249,20 @@ func (s *Service) applyGroupUpdate(g *parley.Group, in parley.GroupUpdate) error
 	switch {
 	case g.Type != parley.GroupPassword:
 		g.PasswordHash = ""
+	case hash != "":
+		g.PasswordHash = hash
 	case in.Password != nil || g.PasswordHash == "":
-		pw := ""
-		if in.Password != nil {
-			pw = *in.Password
-		}
-		h, err := s.hashPassword(pw)
-		if err != nil {
-			return err
-		}
-		g.PasswordHash = h
+		return parley.Errorf(parley.KindInvalid, parley.CodeEmptyGroupPass, "a password group needs a password")
 	}
 	return nil
 }
 
 // DeleteGroup removes a group with its members, bans and history (admins).
 func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
-	a, err := needReader(ctx, "delete groups")
-	if err != nil {
-		return err
-	}
-	return storeErr(s.store.InTx(ctx, func(tx parley.Tx) error {
-		v, err := loadGroup(ctx, tx, a, guid)
-		if err != nil {
+	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
+		if err := mayAct(actDelete, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
 			return err
 		}
-		if err := v.needMember(ctx, tx); err != nil {
-			return err
-		}
-		if err := mayAct(actDelete, v.g, a.UID, v.scope, "", "", ""); err != nil {
-			return err
-		}
-		return tx.DeleteGroup(ctx, a.AppID, v.g.GUID)
-	}), nil, nil)
+		return tx.DeleteGroup(ctx, v.a.AppID, v.g.GUID)
+	})
 }

@@ -28,6 +28,9 @@ func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) er
 			return err
 		}
 		if permanent {
+			if err := tx.PurgeUserMessages(ctx, a.AppID, uid); err != nil {
+				return err
+			}
 			return tx.PurgeUser(ctx, a.AppID, uid)
 		}
 		u.DeletedAt = s.unix()

@@ -151,14 +151,40 @@ func (s *Service) mediaSignature(key string, expires int64) string {
 
 // signAttachments turns stored attachments into signed, expiring URLs.
 func (s *Service) signAttachments(as []parley.Attachment) {
-	expires := s.unix() + mediaTTL
 	for i := range as {
-		key, ok := strings.CutPrefix(as[i].URL, mediaScheme)
-		if !ok {
-			continue
+		as[i].URL = s.signURL(as[i].URL)
+	}
+}
+
+// signURL turns the URL of a stored file into a signed, expiring one; other
+// URLs pass unchanged.
+func (s *Service) signURL(u string) string {
+	key, ok := strings.CutPrefix(u, mediaScheme)
+	if !ok {
+		return u
+	}
+	expires := s.unix() + mediaTTL
+	return fmt.Sprintf("%s/v3/media/%s?expires=%d&signature=%s", s.publicURL, key, expires,
+		s.mediaSignature(key, expires))
+}
+
+// signEntity signs the attachments of the message an action message names
+// (data.entities.on of an edited action, as read back from the store), so
+// that no reader gets a stored file's internal URL.
+func (s *Service) signEntity(m *parley.Message) {
+	on, ok := m.Data.Entities["on"]
+	if m.Category != parley.CategoryAction || !ok || on.EntityType != "message" {
+		return
+	}
+	e, _ := on.Entity.(map[string]any)
+	data, _ := e["data"].(map[string]any)
+	as, _ := data["attachments"].([]any)
+	for _, a := range as {
+		if a, ok := a.(map[string]any); ok {
+			if u, ok := a["url"].(string); ok {
+				a["url"] = s.signURL(u)
+			}
 		}
-		as[i].URL = fmt.Sprintf("%s/v3/media/%s?expires=%d&signature=%s", s.publicURL, key, expires,
-			s.mediaSignature(key, expires))
 	}
 }
 

@@ -1,5 +1,3 @@
-//go:build msg
-
 package chat
 
 import (
@@ -72,8 +70,10 @@ func (s *Service) visibleMessage(ctx context.Context, tx parley.Tx, a parley.Act
 	if a.IsServer() {
 		return m, nil
 	}
+	// Both bounds: AfterID 0 means no bound, so the first message of the log
+	// (id 1) needs BeforeID to be found.
 	ms, err := tx.Messages(ctx, a.AppID, parley.MessageFilter{ConversationID: m.ConversationID,
-		Viewer: a.UID, AfterID: id - 1, Limit: 1})
+		Viewer: a.UID, AfterID: id - 1, BeforeID: id + 1, Limit: 1})
 	if err != nil {
 		return nil, err
 	}

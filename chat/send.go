@@ -1,10 +1,9 @@
-//go:build msg
-
 package chat
 
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -43,22 +42,40 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "a %s message needs a file or an attachment url", in.Type)
 	}
 	res, err := s.sendAll(ctx, a, in)
-	if err != nil || (res.Message == nil && !anySent(res)) {
+	if err != nil || !carries(res, stored) {
 		s.dropUploads(ctx, stored)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if res.Message != nil {
-		s.decorate(ctx, a, []*parley.Message{res.Message})
+		s.decorateNew(ctx, a, res.Message)
 	}
 	return res, nil
 }
 
-func anySent(r *SendResult) bool {
-	for _, m := range []map[string]parley.BulkResult{r.Users, r.Groups} {
-		for _, b := range m {
-			if b.Success {
+// carries reports whether a message sent holds the uploads stored for it:
+// not when every send failed, nor when a muid resend answered with the
+// message sent before.
+func carries(r *SendResult, stored []parley.Attachment) bool {
+	if len(stored) == 0 {
+		return true
+	}
+	key := strings.TrimPrefix(stored[0].URL, mediaScheme) // random, so unique
+	holds := func(m *parley.Message) bool {
+		for _, a := range m.Data.Attachments {
+			if strings.Contains(a.URL, key) { // as stored, or signed
+				return true
+			}
+		}
+		return false
+	}
+	if r.Message != nil {
+		return holds(r.Message)
+	}
+	for _, l := range []map[string]parley.BulkResult{r.Users, r.Groups} {
+		for _, b := range l {
+			if m, ok := b.Data.(*parley.Message); ok && b.Success && holds(m) {
 				return true
 			}
 		}
@@ -96,7 +113,7 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 				return nil, parley.Internal(err)
 			}
 			if m != nil {
-				s.decorate(ctx, a, []*parley.Message{m})
+				s.decorateNew(ctx, a, m)
 			}
 			l.into[id] = parley.BulkOf(m, err)
 		}
@@ -109,7 +126,7 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 	var out *parley.Message
 	err := s.writer.do(ctx, func(tx parley.Tx) error {
 		m, err := s.prepare(ctx, tx, a, in)
-		if err != nil || m.ID != 0 { // a rule failed, or a muid retry
+		if err != nil || m.ID != 0 || isPending(tx, m) { // a rule failed, or a muid retry
 			out = m
 			return err
 		}
@@ -136,6 +153,9 @@ func (s *Service) prepare(ctx context.Context, tx parley.Tx, a parley.Actor, in 
 		case !errors.Is(err, parley.ErrNotFound):
 			return nil, err
 		}
+		if m := pendingByMUID(tx, a.AppID, sender, in.MUID); m != nil {
+			return m, nil // sent earlier in this batch
+		}
 	}
 	now := s.unix()
 	m := &parley.Message{MUID: in.MUID, Sender: sender, ReceiverType: in.ReceiverType, Category: in.Category,
@@ -149,7 +169,7 @@ func (s *Service) prepare(ctx context.Context, tx parley.Tx, a parley.Actor, in 
 	}
 	m.Receiver, m.ConversationID = rc.id, rc.conversationID
 	m.Data.Entities = map[string]parley.Entity{
-		"sender":   {Entity: entityUser(ctx, tx, a.AppID, sender), EntityType: "user"},
+		"sender":   {Entity: senderEntity(ctx, tx, a.AppID, sender), EntityType: "user"},
 		"receiver": {Entity: rc.entity, EntityType: in.ReceiverType},
 	}
 	if err := s.linkThread(ctx, tx, a, m, int64(in.ParentID), int64(in.QuotedMessageID)); err != nil {
@@ -172,10 +192,7 @@ func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string,
 			return err
 		}
 	}
-	if err := tx.AppendMessages(ctx, appID, m); err != nil {
-		return err
-	}
-	return tx.TouchConversation(ctx, appID, m)
+	return appendMessage(ctx, tx, appID, m)
 }
 
 // Reply sends a thread reply: in.ParentID is set, and the receiver, when
@@ -201,4 +218,10 @@ func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upl
 		return nil, err
 	}
 	return res.Message, nil
+}
+
+// senderEntity is entityUser, read once per batch.
+func senderEntity(ctx context.Context, tx parley.Tx, appID, uid string) *parley.User {
+	u, _ := memoized(tx, "user\x00"+uid, func() (*parley.User, error) { return entityUser(ctx, tx, appID, uid), nil })
+	return u
 }

@@ -15,7 +15,7 @@ import (
 // write transaction.
 //
 // A job must make every check before its first write: a job that fails with
-// a rule error (*parley.Error) has written nothing, so the others of its
+// a rule error (a *parley.Error not of KindInternal) has written nothing, so the others of its
 // batch commit. Any other failure aborts the batch, and each of its jobs is
 // then retried alone, so one broken write can't fail its neighbours.
 type writer struct {
@@ -49,6 +49,11 @@ func newWriter(st parley.Store) *writer {
 func (w *writer) do(ctx context.Context, fn func(tx parley.Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn, err: make(chan error, 1)}
 	select {
+	case <-w.stop:
+		return errClosed
+	default:
+	}
+	select {
 	case w.jobs <- j:
 	case <-w.stop:
 		return errClosed
@@ -56,8 +61,19 @@ func (w *writer) do(ctx context.Context, fn func(tx parley.Tx) error) error {
 		return ctx.Err()
 	}
 	// Once queued, the job runs: wait for its outcome even if ctx ends, so
-	// the caller never reports failure for a write that committed.
-	return <-j.err
+	// the caller never reports failure for a write that committed. Only a
+	// writer that stopped without taking the job answers errClosed.
+	select {
+	case err := <-j.err:
+		return err
+	case <-w.done:
+		select {
+		case err := <-j.err:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (w *writer) loop() {
@@ -99,18 +115,19 @@ func (w *writer) drain() {
 // commit runs a batch in one transaction.
 func (w *writer) commit(batch []*writeJob) {
 	errs := make([]error, len(batch))
-	err := w.store.InTx(context.Background(), func(tx parley.Tx) error {
+	err := w.store.InTx(context.Background(), func(stx parley.Tx) error {
+		tx := &batchTx{Tx: stx, memo: map[string]any{}}
 		for i, j := range batch {
 			if j.ctx.Err() != nil {
 				errs[i] = j.ctx.Err() // abandoned before it ran: skip it
 				continue
 			}
 			errs[i] = j.fn(tx)
-			if _, rule := parley.AsError(errs[i]); errs[i] != nil && !rule {
+			if errs[i] != nil && !isRule(errs[i]) {
 				return errs[i]
 			}
 		}
-		return nil
+		return tx.flush(context.Background())
 	})
 	if err != nil && len(batch) > 1 {
 		for _, j := range batch {
@@ -130,4 +147,131 @@ func (w *writer) commit(batch []*writeJob) {
 func (w *writer) close() {
 	w.once.Do(func() { close(w.stop) })
 	<-w.done
+}
+
+// isRule reports whether err is a refusal by a rule (which writes nothing),
+// as opposed to a failure of the store.
+func isRule(err error) bool {
+	e, ok := parley.AsError(err)
+	return ok && e.Kind != parley.KindInternal
+}
+
+// batchTx is the transaction of one batch. Its memo lets the jobs of a batch
+// share what they read and the batch does not change (the group a message
+// goes to, the sender's entity): writes to groups and users never run in
+// the writer.
+type batchTx struct {
+	parley.Tx
+	memo    map[string]any
+	pending []pendingMessage
+}
+
+// pendingMessage is a checked message waiting for the batch's append.
+type pendingMessage struct {
+	appID string
+	m     *parley.Message
+}
+
+// appendMessage appends m with its conversation's update: at once outside
+// a batch; at the end of the batch, together with the batch's other
+// messages, inside one. Either way m.ID is set when the write commits.
+func appendMessage(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) error {
+	if b, ok := tx.(*batchTx); ok {
+		b.pending = append(b.pending, pendingMessage{appID, m})
+		return nil
+	}
+	if err := tx.AppendMessages(ctx, appID, m); err != nil {
+		return err
+	}
+	return touch(ctx, tx, appID, m)
+}
+
+// touch records m as its conversation's newest message. Sending is reading:
+// the sender's read watermark moves to m, logged as a receipt first so the
+// other side sees when everything before m was read.
+func touch(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) error {
+	if m.Sender != parley.SystemUID && m.Category != parley.CategoryAction {
+		if err := tx.MarkReceipt(ctx, appID, m.Sender, m.ConversationID, parley.ReceiptRead, m.ID, m.SentAt); err != nil {
+			return err
+		}
+	}
+	return tx.TouchConversation(ctx, appID, m)
+}
+
+// flush appends the batch's messages, one multi-row append per app, and
+// touches each conversation once per sender with that sender's last
+// message: the same end state as touching after every message.
+func (b *batchTx) flush(ctx context.Context) error {
+	for len(b.pending) > 0 {
+		appID := b.pending[0].appID
+		var ms, rest []*parley.Message
+		var later []pendingMessage
+		for _, p := range b.pending {
+			if p.appID == appID {
+				ms = append(ms, p.m)
+			} else {
+				later = append(later, p)
+			}
+		}
+		if err := b.AppendMessages(ctx, appID, ms...); err != nil {
+			return err
+		}
+		last := map[string]int{}
+		for i, m := range ms {
+			last[m.ConversationID+"\x00"+m.Sender] = i
+		}
+		for i, m := range ms {
+			if last[m.ConversationID+"\x00"+m.Sender] == i {
+				rest = append(rest, m)
+			}
+		}
+		for _, m := range rest {
+			if err := touch(ctx, b.Tx, appID, m); err != nil {
+				return err
+			}
+		}
+		b.pending = later
+	}
+	return nil
+}
+
+// memoized returns the value of key, computing it with fn once per batch
+// when tx is a batch (and every time otherwise). Errors are not kept.
+func memoized[T any](tx parley.Tx, key string, fn func() (T, error)) (T, error) {
+	b, ok := tx.(*batchTx)
+	if !ok {
+		return fn()
+	}
+	if v, ok := b.memo[key]; ok {
+		return v.(T), nil
+	}
+	v, err := fn()
+	if err == nil {
+		b.memo[key] = v
+	}
+	return v, err
+}
+
+// pendingByMUID finds a message of this batch by its sender's client id.
+func pendingByMUID(tx parley.Tx, appID, sender, muid string) *parley.Message {
+	if b, ok := tx.(*batchTx); ok {
+		for _, p := range b.pending {
+			if p.appID == appID && p.m.Sender == sender && p.m.MUID == muid {
+				return p.m
+			}
+		}
+	}
+	return nil
+}
+
+// isPending reports whether m waits in this batch already.
+func isPending(tx parley.Tx, m *parley.Message) bool {
+	if b, ok := tx.(*batchTx); ok {
+		for _, p := range b.pending {
+			if p.m == m {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
@@ -212,11 +213,13 @@ func messagePage(w http.ResponseWriter, p *chat.MessagePage, err error) error {
 		ms = []*parley.Message{}
 	}
 	meta := map[string]any{"current": map[string]int{"limit": f.Limit, "count": len(ms)}}
+	// Cursor ids are strings, as message ids are everywhere on the wire.
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	if len(ms) > 0 {
-		meta["previous"] = map[string]any{"affix": parley.AffixPrepend, "id": ms[0].ID}
-		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": ms[len(ms)-1].ID}
+		meta["previous"] = map[string]any{"affix": parley.AffixPrepend, "id": id(ms[0].ID)}
+		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": id(ms[len(ms)-1].ID)}
 	} else if f.AfterID > 0 {
-		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": f.AfterID}
+		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": id(f.AfterID)}
 	}
 	return ok(w, ms, meta)
 }

@@ -18,7 +18,12 @@ type groupEnv struct {
 }
 
 func newGroupEnv(t *testing.T, uids ...string) *groupEnv {
-	e := &groupEnv{env: newEnv(t, fastPasswords), tok: map[string]string{}}
+	return newGroupEnvWith(t, nil, uids...)
+}
+
+// newGroupEnvWith is newGroupEnv with more newEnv options.
+func newGroupEnvWith(t *testing.T, opts []any, uids ...string) *groupEnv {
+	e := &groupEnv{env: newEnv(t, append([]any{fastPasswords}, opts...)...), tok: map[string]string{}}
 	for _, uid := range uids {
 		e.mustUser(t, uid)
 		e.tok[uid] = e.mustToken(t, uid)

@@ -1,5 +1,3 @@
-//go:build msg
-
 package httpapi
 
 import (

@@ -257,7 +257,8 @@ func (q *queries) UpdateGroup(ctx context.Context, appID string, g *parley.Group
 }
 
 // DeleteGroup removes a group (the schema cascades to its tags, memberships
-// and bans) and the messages of its conversation, atomically; ErrNotFound.
+// and bans) and its conversation: the messages, the conversation, its
+// users' states and its receipt log; atomically. ErrNotFound.
 func (q *queries) DeleteGroup(ctx context.Context, appID, guid string) error {
 	op := fmt.Sprintf("delete group %q", guid)
 	return q.write(ctx, func(q *queries) error {
@@ -265,11 +266,19 @@ func (q *queries) DeleteGroup(ctx context.Context, appID, guid string) error {
 		if err := changed(op, res, err); err != nil {
 			return err
 		}
-		_, err = q.w.ExecContext(ctx, `DELETE FROM messages WHERE app_id = ? AND conversation_id = ?`,
-			appID, parley.GroupConversationID(guid))
-		if err != nil {
-			return fail(op+": messages", err)
-		}
-		return nil
+		return q.deleteConversation(ctx, appID, parley.GroupConversationID(guid))
 	})
+}
+
+// deleteConversation removes a conversation whole: its messages (and what
+// hangs on them), the conversation, its users' states and its receipt log.
+func (q *queries) deleteConversation(ctx context.Context, appID, conversationID string) error {
+	for _, table := range []string{"messages", "conversation_states", "receipt_marks", "conversations"} {
+		_, err := q.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE app_id = ? AND conversation_id = ?`,
+			appID, conversationID)
+		if err != nil {
+			return fail(fmt.Sprintf("delete conversation %q: %s", conversationID, table), err)
+		}
+	}
+	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/parleychat/parley"
@@ -59,12 +57,13 @@ func messageArgs(m *parley.Message) (data string, tags any, err error) {
 }
 
 // AppendMessages gives the messages the next ids of the app's log, in
-// order, and stores them: one UPDATE … RETURNING advances the app's
-// counter by len(ms), so the ids are dense and in commit order, then
-// multi-row INSERTs store the messages. It runs in its own transaction when
-// called outside InTx. It sets each m.ID only once all are stored.
-// ErrNotFound if the app does not exist. QuotedMessage, DeliveredAt and
-// ReadAt are not stored.
+// order, and stores them: the app's counter advances by len(ms), so the ids
+// are dense and in commit order, then multi-row INSERTs store the messages,
+// and single-row INSERTs their search text, tags and mentions (see the
+// head of migration 0003 for why not triggers). It runs in its own
+// transaction when called outside InTx. It sets each m.ID only once all
+// are stored. ErrNotFound if the app does not exist. QuotedMessage,
+// DeliveredAt and ReadAt are not stored.
 func (q *queries) AppendMessages(ctx context.Context, appID string, ms ...*parley.Message) error {
 	if len(ms) == 0 {
 		return nil
@@ -83,22 +82,28 @@ func (q *queries) AppendMessages(ctx context.Context, appID string, ms ...*parle
 	}
 	var first int64
 	err := q.write(ctx, func(q *queries) error {
-		var last int64
-		err := q.w.QueryRowContext(ctx,
-			`UPDATE apps SET last_message_id = last_message_id + ? WHERE id = ? RETURNING last_message_id`,
-			len(ms), appID).Scan(&last)
+		last, err := q.lastMessageID(ctx, appID)
 		if err != nil {
 			return fail(op, err)
 		}
-		first = last - int64(len(ms)) + 1
+		first = last + 1
 		for i := range ms {
 			args[i*messageInsertColumns+1] = first + int64(i)
 		}
 		for start := 0; start < len(ms); start += insertChunk {
 			n := min(insertChunk, len(ms)-start)
 			chunk := args[start*messageInsertColumns : (start+n)*messageInsertColumns]
-			if _, err := q.w.ExecContext(ctx, insertMessagesSQL(n), chunk...); err != nil {
+			rowids, err := q.insertMessages(ctx, appID, first+int64(start), n, chunk)
+			if err != nil {
 				return fail(op, err)
+			}
+			// The counter covers exactly the ids stored, should the caller
+			// go on after an error.
+			q.lastIDs[appID] = first + int64(start+n) - 1
+			for i, m := range ms[start : start+n] {
+				if err := q.insertMessageSide(ctx, appID, first+int64(start+i), rowids[i], m); err != nil {
+					return fail(op, err)
+				}
 			}
 		}
 		return nil
@@ -112,6 +117,138 @@ func (q *queries) AppendMessages(ctx context.Context, appID string, ms ...*parle
 	return nil
 }
 
+// lastMessageID returns the last id of the app's log. Inside a
+// transaction (and AppendMessages always runs in one) the counter is read
+// once, AppendMessages advances it in lastIDs, and saveMessageIDs writes
+// it back before the commit: one statement a transaction rather than two a
+// message. That is safe because the transaction holds the database's write
+// lock from its BEGIN IMMEDIATE on, so no other writer can take ids
+// meanwhile. ErrNotFound if the app does not exist.
+func (q *queries) lastMessageID(ctx context.Context, appID string) (int64, error) {
+	if last, ok := q.lastIDs[appID]; ok {
+		return last, nil
+	}
+	var last int64
+	err := q.w.QueryRowContext(ctx, `SELECT last_message_id FROM apps WHERE id = ?`, appID).Scan(&last)
+	if isNoRows(err) {
+		return 0, fmt.Errorf("app %q: %w", appID, parley.ErrNotFound)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if q.lastIDs == nil {
+		q.lastIDs = make(map[string]int64)
+	}
+	q.lastIDs[appID] = last
+	return last, nil
+}
+
+// saveMessageIDs writes the apps' counters advanced in the transaction;
+// runTx calls it before the commit.
+func (q *queries) saveMessageIDs(ctx context.Context) error {
+	for appID, last := range q.lastIDs {
+		_, err := q.w.ExecContext(ctx, `UPDATE apps SET last_message_id = ? WHERE id = ?`, last, appID)
+		if err != nil {
+			return fail(fmt.Sprintf("save message ids of %q", appID), err)
+		}
+	}
+	q.lastIDs = nil
+	return nil
+}
+
+// insertMessages stores n messages (args holds their columns), whose ids
+// are first, first+1, …, and returns their rowids, in order.
+func (q *queries) insertMessages(ctx context.Context, appID string, first int64, n int, args []any) ([]int64, error) {
+	insert := insertOneMessageSQL
+	if n > 1 {
+		insert = insertMessagesSQL(n)
+	}
+	st, err := q.prepared(ctx, q.w, insert)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(ctx, insert, args...)
+	if err != nil {
+		return nil, err
+	}
+	if n == 1 {
+		rowid, err := res.LastInsertId()
+		return []int64{rowid}, err
+	}
+	const byID = `SELECT rowid FROM messages WHERE app_id = ? AND id BETWEEN ? AND ? ORDER BY id`
+	rows, err := q.w.QueryContext(ctx, byID, appID, first, first+int64(n)-1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	rowids := make([]int64, 0, n)
+	for rows.Next() {
+		var rowid int64
+		if err := rows.Scan(&rowid); err != nil {
+			return nil, err
+		}
+		rowids = append(rowids, rowid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(rowids) != n {
+		return nil, fmt.Errorf("stored %d messages, read back %d", n, len(rowids))
+	}
+	return rowids, nil
+}
+
+// Side rows of a new message, each written by a single-row statement. A
+// statement that writes more than one row (INSERT … SELECT, a trigger,
+// RETURNING) opens a statement journal, whose savepoint makes FTS5 flush
+// the terms it holds to disk: one segment per message, and merges.
+const (
+	insertSearchSQL  = `INSERT INTO message_search (rowid, text) VALUES (?, ?)`
+	insertTagSQL     = `INSERT OR IGNORE INTO message_tags (app_id, message_id, tag) VALUES (?, ?, ?)`
+	insertMentionSQL = `INSERT OR IGNORE INTO mentions (app_id, message_id, uid) VALUES (?, ?, ?)`
+)
+
+// insertMessageSide writes message id's search text, tags and mentions
+// (the keys of m.Data.Mentions); rowid is the message's rowid.
+func (q *queries) insertMessageSide(ctx context.Context, appID string, id, rowid int64, m *parley.Message) error {
+	if m.Data.Text != "" {
+		st, err := q.prepared(ctx, q.w, insertSearchSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, insertSearchSQL, rowid, m.Data.Text); err != nil {
+			return fmt.Errorf("search text of %d: %w", id, err)
+		}
+	}
+	if len(m.Tags) > 0 {
+		st, err := q.prepared(ctx, q.w, insertTagSQL)
+		if err != nil {
+			return err
+		}
+		for _, tag := range m.Tags {
+			if _, err := st.ExecContext(ctx, insertTagSQL, appID, id, tag); err != nil {
+				return fmt.Errorf("tags of %d: %w", id, err)
+			}
+		}
+	}
+	if len(m.Data.Mentions) > 0 {
+		st, err := q.prepared(ctx, q.w, insertMentionSQL)
+		if err != nil {
+			return err
+		}
+		for uid := range m.Data.Mentions {
+			if _, err := st.ExecContext(ctx, insertMentionSQL, appID, id, uid); err != nil {
+				return fmt.Errorf("mentions of %d: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// insertOneMessageSQL is insertMessagesSQL(1), the statement of the
+// message path, which appends one message at a time.
+var insertOneMessageSQL = insertMessagesSQL(1)
+
 // insertMessagesSQL is the INSERT of n messages.
 func insertMessagesSQL(n int) string {
 	row := "(" + placeholders(messageInsertColumns) + ")"
@@ -119,126 +256,18 @@ func insertMessagesSQL(n int) string {
 		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
+// messageSQL reads one message.
+const messageSQL = `SELECT ` + messageColumns + ` FROM messages WHERE app_id = ? AND id = ?`
+
 // Message returns one message of the app, or ErrNotFound.
 func (q *queries) Message(ctx context.Context, appID string, id int64) (*parley.Message, error) {
-	m, err := scanMessage(q.r.QueryRowContext(ctx,
-		`SELECT `+messageColumns+` FROM messages WHERE app_id = ? AND id = ?`, appID, id))
+	st, err := q.prepared(ctx, q.r, messageSQL)
+	if err != nil {
+		return nil, fail(fmt.Sprintf("message %d", id), err)
+	}
+	m, err := scanMessage(st.QueryRowContext(ctx, messageSQL, appID, id))
 	if err != nil {
 		return nil, fail(fmt.Sprintf("message %d", id), err)
 	}
 	return m, nil
-}
-
-// Messages lists the messages matching f in ascending id order. With
-// AfterID it is the first Limit messages after it (and before BeforeID,
-// when that is set too); else the last Limit before BeforeID, or the last
-// Limit of all. Limit 0 means no limit. ParentID, when set, wins over
-// HideReplies. With a Viewer only the messages the viewer may see are listed.
-func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFilter) ([]*parley.Message, error) {
-	if err := unsupportedFilter(f); err != nil {
-		return nil, fail("messages", err)
-	}
-	w := conds{}
-	w.add(`m.app_id = ?`, appID)
-	if f.ConversationID != "" {
-		w.add(`m.conversation_id = ?`, f.ConversationID)
-	}
-	if f.AfterID > 0 {
-		w.add(`m.id > ?`, f.AfterID)
-	}
-	if f.BeforeID > 0 {
-		w.add(`m.id < ?`, f.BeforeID)
-	}
-	switch {
-	case f.ParentID > 0:
-		// parent_id != 0 lets the planner use the partial index messages_parent.
-		w.add(`m.parent_id = ? AND m.parent_id != 0`, f.ParentID)
-	case f.HideReplies:
-		w.add(`m.parent_id = 0`)
-	}
-	if len(f.Categories) > 0 {
-		w.add(`m.category IN (`+placeholders(len(f.Categories))+`)`, strArgs(f.Categories)...)
-	}
-	if len(f.Types) > 0 {
-		w.add(`m.type IN (`+placeholders(len(f.Types))+`)`, strArgs(f.Types)...)
-	}
-	if f.Viewer != "" {
-		visibleTo(&w, f.Viewer)
-	}
-	// Without AfterID the page is the newest Limit: read it newest first.
-	desc := f.AfterID <= 0
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	query := `SELECT ` + messageColumns + ` FROM messages m WHERE ` + strings.Join(w.sql, " AND ") +
-		` ORDER BY m.id ` + dir + ` LIMIT ?`
-	op := "messages"
-	rows, err := q.r.QueryContext(ctx, query, append(w.args, limit)...)
-	if err != nil {
-		return nil, fail(op, err)
-	}
-	defer rows.Close()
-	var out []*parley.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fail(op, err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fail(op, err)
-	}
-	if desc {
-		slices.Reverse(out)
-	}
-	return out, nil
-}
-
-// groupVisible holds for a group message (aliased m) that falls within one
-// of the viewer's memberships of the group, current or past: joined at or
-// before it, and not left before it. Its placeholder takes the viewer.
-const groupVisible = `EXISTS (SELECT 1 FROM memberships ms
-	WHERE ms.app_id = m.app_id AND ms.guid = m.receiver AND ms.uid = ?
-	AND ms.joined_id <= m.id AND (ms.left_id IS NULL OR m.id <= ms.left_id))`
-
-// userVisible holds for a user-to-user message the viewer may see. There
-// is no rule here yet: the messaging issue makes it "the viewer sends or
-// receives it", (m.sender = ? OR m.receiver = ?), adding its arguments in
-// visibleTo.
-const userVisible = `1`
-
-// visibleTo keeps the messages viewer may see: by receiver type, the rule
-// of group messages or the rule of user messages.
-func visibleTo(w *conds, viewer string) {
-	w.add(`CASE m.receiver_type WHEN '`+parley.ReceiverGroup+`' THEN `+groupVisible+
-		` ELSE `+userVisible+` END`, viewer)
-}
-
-// messageFilterFields are the fields of parley.MessageFilter that Messages
-// applies.
-var messageFilterFields = map[string]bool{
-	"ConversationID": true, "Viewer": true, "AfterID": true, "BeforeID": true, "Limit": true,
-	"ParentID": true, "HideReplies": true, "Categories": true, "Types": true,
-}
-
-// unsupportedFilter refuses a filter that sets a field Messages does not
-// apply yet, rather than list messages the field would have hidden.
-func unsupportedFilter(f parley.MessageFilter) error {
-	v := reflect.ValueOf(f)
-	var set []string
-	for _, sf := range reflect.VisibleFields(v.Type()) {
-		if !sf.Anonymous && !messageFilterFields[sf.Name] && !v.FieldByIndex(sf.Index).IsZero() {
-			set = append(set, sf.Name)
-		}
-	}
-	if set != nil {
-		return fmt.Errorf("filter fields not supported yet: %s", strings.Join(set, ", "))
-	}
-	return nil
 }

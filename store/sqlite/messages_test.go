@@ -71,14 +71,12 @@ func TestConcurrentAppendMessages(t *testing.T) {
 	}
 }
 
-func TestMessagesRefusesUnsupportedFilter(t *testing.T) {
-	s := newStore(t)
-	a := storetest.MustCreateApp(t, s)
-	// Set each field Messages does not apply (by reflection: the filter is
-	// growing) and want an error rather than a list it would have narrowed.
-	typ := reflect.TypeFor[parley.MessageFilter]()
-	for _, sf := range reflect.VisibleFields(typ) {
-		if messageFilterFields[sf.Name] || sf.Anonymous {
+// setEachField calls fn with a filter that sets one field of
+// parley.MessageFilter (by reflection: a field added later is covered too).
+func setEachField(t *testing.T, fn func(name string, f parley.MessageFilter)) {
+	t.Helper()
+	for _, sf := range reflect.VisibleFields(reflect.TypeFor[parley.MessageFilter]()) {
+		if sf.Anonymous {
 			continue
 		}
 		var f parley.MessageFilter
@@ -91,14 +89,39 @@ func TestMessagesRefusesUnsupportedFilter(t *testing.T) {
 		case reflect.Int, reflect.Int64:
 			v.SetInt(1)
 		case reflect.Slice:
-			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			v.Set(reflect.ValueOf([]string{"x"}))
 		default:
 			t.Fatalf("field %s of kind %s", sf.Name, v.Kind())
 		}
-		if _, err := s.Messages(t.Context(), a.ID, f); err == nil || !strings.Contains(err.Error(), sf.Name) {
-			t.Errorf("Messages with %s set: error %v, want one naming the field", sf.Name, err)
-		}
+		fn(sf.Name, f)
 	}
+}
+
+func TestMessagesSupportsEveryFilterField(t *testing.T) {
+	s := newStore(t)
+	a := storetest.MustCreateApp(t, s)
+	setEachField(t, func(name string, f parley.MessageFilter) {
+		if !messageFilterFields[name] {
+			t.Errorf("filter field %s is not applied by Messages", name)
+		}
+		if _, err := s.Messages(t.Context(), a.ID, f); err != nil {
+			t.Errorf("Messages with %s set: %v", name, err)
+		}
+	})
+}
+
+func TestMessagesRefusesUnsupportedFilter(t *testing.T) {
+	s := newStore(t)
+	a := storetest.MustCreateApp(t, s)
+	// A field the filter gains is refused until Messages applies it: take
+	// each out of the supported set in turn.
+	setEachField(t, func(name string, f parley.MessageFilter) {
+		delete(messageFilterFields, name)
+		defer func() { messageFilterFields[name] = true }()
+		if _, err := s.Messages(t.Context(), a.ID, f); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("Messages with %s set and not supported: error %v, want one naming the field", name, err)
+		}
+	})
 }
 
 // TestQueryPlans checks that the hot reads use the indexes meant for them.

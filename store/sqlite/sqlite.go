@@ -127,6 +127,14 @@ type queries struct {
 	rdb *sql.DB
 	// wdb is the writer outside a transaction, nil inside one; see write.
 	wdb *sql.DB
+	// tx is the transaction, nil outside one; stmts are the statements
+	// prepared in it, closed with it. See prepared.
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	// lastIDs holds, per app, the last message id of the log as the
+	// transaction sees it, written to the app's counter just before the
+	// commit. See lastMessageID.
+	lastIDs map[string]int64
 }
 
 var _ parley.Tx = (*queries)(nil)
@@ -150,6 +158,44 @@ func (q *queries) write(ctx context.Context, fn func(q *queries) error) error {
 	return runTx(ctx, q.wdb, nil, fn)
 }
 
+// prepared returns what runs query: inside a transaction the statement
+// prepared for it, prepared on first use and reused until the transaction
+// ends (the message path runs the same few statements hundreds of times a
+// transaction); outside one db (q.r or q.w), which prepares it each time.
+func (q *queries) prepared(ctx context.Context, db querier, query string) (querier, error) {
+	if q.tx == nil {
+		return db, nil
+	}
+	if st, ok := q.stmts[query]; ok {
+		return stmtQuerier{st}, nil
+	}
+	st, err := q.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if q.stmts == nil {
+		q.stmts = make(map[string]*sql.Stmt)
+	}
+	q.stmts[query] = st
+	return stmtQuerier{st}, nil
+}
+
+// stmtQuerier runs one prepared statement; the query argument of its
+// methods is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (s stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+
+func (s stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
+}
+
+func (s stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return s.st.QueryRowContext(ctx, args...)
+}
+
 // runTx runs fn in a transaction on db: committed if fn returns nil, rolled
 // back otherwise, and on a panic, which it then re-raises.
 func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *queries) error) error {
@@ -163,7 +209,11 @@ func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *quer
 			tx.Rollback() // fn panicked; the panic goes on
 		}
 	}()
-	err = fn(&queries{r: tx, w: tx})
+	q := &queries{r: tx, w: tx, tx: tx}
+	err = fn(q)
+	if err == nil {
+		err = q.saveMessageIDs(ctx)
+	}
 	done = true
 	if err != nil {
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
@@ -242,6 +292,9 @@ func fail(op string, err error) error {
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
+
+// isNoRows reports whether err says a query found no row.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // changed returns ErrNotFound (wrapped with op) when a write touched no row.
 func changed(op string, res sql.Result, err error) error {

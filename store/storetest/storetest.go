@@ -28,6 +28,11 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 	t.Run("Groups", func(t *testing.T) { TestGroups(t, newStore) })
 	t.Run("Members", func(t *testing.T) { TestMembers(t, newStore) })
 	t.Run("Messages", func(t *testing.T) { TestMessages(t, newStore) })
+	t.Run("MessageFilters", func(t *testing.T) { TestMessageFilters(t, newStore) })
+	t.Run("MessageEdits", func(t *testing.T) { TestMessageEdits(t, newStore) })
+	t.Run("Reactions", func(t *testing.T) { TestReactions(t, newStore) })
+	t.Run("Conversations", func(t *testing.T) { TestConversations(t, newStore) })
+	t.Run("Receipts", func(t *testing.T) { TestReceipts(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { TestTx(t, newStore) })
 }
 

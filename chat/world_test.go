@@ -1,0 +1,89 @@
+package chat_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/chat"
+	"github.com/parleychat/parley/store/sqlite"
+)
+
+// world is a service over a fresh SQLite file with one app, n users who are
+// all members of group "room", and a context per user.
+type world struct {
+	svc   *chat.Service
+	st    *sqlite.Store
+	appID string
+	users []context.Context
+}
+
+func newWorld(tb testing.TB, n int) *world {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "parley.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	svc := chat.New(chat.Config{Store: st, PasswordCost: 4})
+	tb.Cleanup(func() { svc.Close() })
+	boot, err := svc.Bootstrap(ctx, "op")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := &world{svc: svc, st: st, appID: boot.App.ID}
+	server := parley.NewContext(ctx, parley.Actor{AppID: w.appID, Access: parley.AccessFullAccess})
+	var uids []string
+	for i := 0; i < n; i++ {
+		uid := fmt.Sprintf("u%03d", i)
+		if _, err := svc.CreateUser(server, parley.NewUser{UID: uid, Name: uid}); err != nil {
+			tb.Fatal(err)
+		}
+		uids = append(uids, uid)
+		w.users = append(w.users, parley.NewContext(ctx, parley.Actor{AppID: w.appID, Access: parley.AccessUser, UID: uid}))
+	}
+	_, err = svc.CreateGroup(server, parley.NewGroup{GUID: "room", Name: "Room", Type: parley.GroupPublic,
+		Owner: uids[0], Members: parley.MemberLists{Participants: uids[1:min(n, 25)]}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := 25; i < n; i++ {
+		if _, err := svc.Join(w.users[i], "room", ""); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return w
+}
+
+// BenchmarkSendText measures the message write path: concurrent senders
+// posting text messages into one group, through the service's rules and
+// its group-commit writer, on SQLite with synchronous=FULL.
+func BenchmarkSendText(b *testing.B) {
+	for _, senders := range []int{1, 16, 128} {
+		b.Run(fmt.Sprintf("senders=%d", senders), func(b *testing.B) {
+			w := newWorld(b, 20)
+			var n atomic.Int64
+			b.SetParallelism(max(1, senders/2)) // GOMAXPROCS=2 on this machine
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				i := int(n.Add(1))
+				ctx := w.users[i%len(w.users)]
+				msg := parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
+					Data: parley.MessageInput{Text: "hello, this is a benchmark message of ordinary length"}}
+				for pb.Next() {
+					if _, err := w.svc.Send(ctx, msg, nil); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+		})
+	}
+}

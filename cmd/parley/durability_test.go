@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestMain lets a test run this test binary as the server, in a child
+// process that can be killed with SIGKILL.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("PARLEY_TEST_CHILD_ARGS"); args != "" {
+		os.Exit(run(context.Background(), strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// child is a server process.
+type child struct {
+	cmd    *exec.Cmd
+	url    string
+	stdout *syncBuffer
+	kill   sync.Once
+}
+
+// syncBuffer is a bytes.Buffer the child's output copier and the test may
+// use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingURL = regexp.MustCompile(`url=(http://\S+)`)
+
+func startChild(t *testing.T, dir string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+" --operator-token op")
+	c := &child{cmd: cmd, stdout: &syncBuffer{}}
+	cmd.Stdout = c.stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := servingURL.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case c.url = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the child did not start serving; stdout:\n%s", c.stdout)
+	}
+	return c
+}
+
+// TestAcknowledgedMessagesSurviveKill sends messages from many clients,
+// kills the server with SIGKILL while they are in flight, restarts it on the
+// same data, and checks that every message it acknowledged is there, with
+// ids dense from 1.
+func TestAcknowledgedMessagesSurviveKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dir := t.TempDir()
+	c := startChild(t, dir)
+	out := c.stdout.String()
+	app := field(t, out, "App ID:")
+	key := field(t, out, "Rest API Key:")
+	do := func(base, method, path string, body any, ok *bool) map[string]any {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
+		req.Header.Set("appid", app)
+		req.Header.Set("apikey", key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		raw, _ := io.ReadAll(resp.Body)
+		json.Unmarshal(raw, &m)
+		if ok != nil {
+			*ok = resp.StatusCode == 200
+		}
+		return m
+	}
+	var ok bool
+	do(c.url, "POST", "/v3/users", map[string]any{"uid": "alice", "name": "Alice"}, &ok)
+	do(c.url, "POST", "/v3/users", map[string]any{"uid": "bob", "name": "Bob"}, &ok)
+	if !ok {
+		t.Fatal("could not create users")
+	}
+
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var ok bool
+				m := do(c.url, "POST", "/v3/messages", map[string]any{"receiver": "bob", "receiverType": "user",
+					"data": map[string]any{"text": fmt.Sprintf("m %d", i)}}, &ok)
+				if !ok {
+					return // the server is gone
+				}
+				d, _ := m["data"].(map[string]any)
+				mu.Lock()
+				acked = append(acked, d["id"].(string))
+				n := len(acked)
+				mu.Unlock()
+				if n >= 400 {
+					c.kill.Do(func() { c.cmd.Process.Kill() }) // SIGKILL, mid-stream
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	c.cmd.Wait()
+	if len(acked) < 400 {
+		t.Fatalf("only %d messages acknowledged before the kill", len(acked))
+	}
+
+	c2 := startChild(t, dir)
+	for _, id := range acked {
+		var ok bool
+		m := do(c2.url, "GET", "/v3/messages/"+id, nil, &ok)
+		if !ok {
+			t.Fatalf("acknowledged message %s lost after SIGKILL: %v", id, m)
+		}
+	}
+	t.Logf("%d acknowledged messages, all present after SIGKILL and restart", len(acked))
+}
+
+func field(t *testing.T, out, label string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), label); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	t.Fatalf("no %q in:\n%s", label, out)
+	return ""
+}

@@ -1,0 +1,137 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/store/sqlite"
+)
+
+// BenchmarkListPage measures the read of one page of 50 messages, as a
+// member sees a conversation, with 1,000,000 messages stored: 10 groups of
+// 100 members and 500 one-to-one conversations, half the messages each.
+// It reports the mean and the 99th percentile. Seeding takes a minute or
+// two; set PARLEY_BENCH_DB to a path to keep the seeded file between runs.
+func BenchmarkListPage(b *testing.B) {
+	const total = 1_000_000
+	ctx := context.Background()
+	path := os.Getenv("PARLEY_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	appID := seedMillion(b, st, total)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name string
+		f    func() parley.MessageFilter
+	}{
+		{"group/latest", func() parley.MessageFilter {
+			return parley.MessageFilter{ConversationID: fmt.Sprintf("group_g%d", rng.IntN(10)), Viewer: fmt.Sprintf("u%03d", rng.IntN(100)), Limit: 50}
+		}},
+		{"group/before", func() parley.MessageFilter {
+			return parley.MessageFilter{ConversationID: fmt.Sprintf("group_g%d", rng.IntN(10)), Viewer: fmt.Sprintf("u%03d", rng.IntN(100)),
+				BeforeID: int64(rng.IntN(total) + 1), Limit: 50}
+		}},
+		{"user/latest", func() parley.MessageFilter {
+			a, bb := pairOf(rng.IntN(500))
+			return parley.MessageFilter{ConversationID: parley.UserConversationID(a, bb), Viewer: a, Limit: 50}
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				f := c.f()
+				start := time.Now()
+				ms, err := st.Messages(ctx, appID, f)
+				lat = append(lat, time.Since(start))
+				if err != nil || len(ms) == 0 {
+					b.Fatalf("%+v: %d messages, %v", f, len(ms), err)
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+// pairOf names the i-th one-to-one conversation's users.
+func pairOf(i int) (string, string) {
+	return fmt.Sprintf("u%03d", i%100), fmt.Sprintf("u%03d", (i/100+i%100+1)%100)
+}
+
+// seedMillion fills an app with total messages unless the file has them.
+func seedMillion(b *testing.B, st *sqlite.Store, total int) string {
+	ctx := context.Background()
+	apps, err := st.Apps(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(apps) == 1 {
+		return apps[0].ID
+	}
+	app := &parley.App{ID: "bench", Name: "bench"}
+	if err := st.CreateApp(ctx, app); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	err = st.InTx(ctx, func(tx parley.Tx) error {
+		for u := 0; u < 100; u++ {
+			uid := fmt.Sprintf("u%03d", u)
+			if err := tx.CreateUser(ctx, app.ID, &parley.User{UID: uid, Name: uid, Role: parley.DefaultRole, Status: parley.StatusOffline}); err != nil {
+				return err
+			}
+		}
+		for g := 0; g < 10; g++ {
+			guid := fmt.Sprintf("g%d", g)
+			if err := tx.CreateGroup(ctx, app.ID, &parley.Group{GUID: guid, Name: guid, Type: parley.GroupPublic, Owner: "u000"}); err != nil {
+				return err
+			}
+			for u := 0; u < 100; u++ {
+				m := &parley.Member{User: &parley.User{UID: fmt.Sprintf("u%03d", u)}, Scope: parley.ScopeParticipant, JoinedID: 1}
+				if err := tx.AddMember(ctx, app.ID, guid, m); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	const batch = 2000
+	for done := 0; done < total; done += batch {
+		ms := make([]*parley.Message, batch)
+		for i := range ms {
+			m := &parley.Message{Category: parley.CategoryMessage, Type: parley.TypeText, SentAt: int64(done + i),
+				UpdatedAt: int64(done + i), Data: parley.MessageData{Text: "a message of ordinary length, for the benchmark"}}
+			if rng.IntN(2) == 0 {
+				g := rng.IntN(10)
+				m.Sender, m.Receiver, m.ReceiverType = fmt.Sprintf("u%03d", rng.IntN(100)), fmt.Sprintf("g%d", g), parley.ReceiverGroup
+				m.ConversationID = parley.GroupConversationID(m.Receiver)
+			} else {
+				a, bb := pairOf(rng.IntN(500))
+				m.Sender, m.Receiver, m.ReceiverType = a, bb, parley.ReceiverUser
+				m.ConversationID = parley.UserConversationID(a, bb)
+			}
+			ms[i] = m
+		}
+		if err := st.InTx(ctx, func(tx parley.Tx) error { return tx.AppendMessages(ctx, app.ID, ms...) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("seeded %d messages in %v", total, time.Since(start).Round(time.Second))
+	return app.ID
+}

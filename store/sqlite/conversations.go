@@ -1,0 +1,215 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parleychat/parley"
+)
+
+// touchConversationSQL creates a conversation on its first message and
+// moves it to each newer one; an older message (appended by a concurrent
+// path out of order) leaves it.
+const touchConversationSQL = `INSERT INTO conversations (app_id, conversation_id, type, peer_a, peer_b,
+		last_message_id, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (app_id, conversation_id) DO UPDATE
+	SET last_message_id = excluded.last_message_id, updated_at = excluded.updated_at
+	WHERE excluded.last_message_id > last_message_id`
+
+// touchStateSQL makes sure of a user's state in a conversation and moves
+// their read and delivered watermarks up to the values given (0 for the
+// receiver, who gets a state and nothing more). A state already that far is
+// not written.
+const touchStateSQL = `INSERT INTO conversation_states (app_id, uid, conversation_id, read_id, delivered_id, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (app_id, uid, conversation_id) DO UPDATE
+	SET read_id = max(read_id, excluded.read_id), delivered_id = max(delivered_id, excluded.delivered_id),
+		updated_at = excluded.updated_at
+	WHERE excluded.read_id > read_id OR excluded.delivered_id > delivered_id`
+
+// TouchConversation records m, just appended, as the newest message of its
+// conversation, creating the conversation (user or group, after
+// m.ReceiverType) on its first message. A one-to-one conversation gets a
+// state for both users. The sender has read their own message: their read
+// and delivered watermarks move up to m, unless the sender is the app
+// itself (parley.SystemUID), which has no state. ErrNotFound if the app
+// does not exist.
+func (q *queries) TouchConversation(ctx context.Context, appID string, m *parley.Message) error {
+	op := fmt.Sprintf("touch conversation %q", m.ConversationID)
+	peerA, peerB := m.Receiver, ""
+	if m.ReceiverType == parley.ReceiverUser {
+		peerA, peerB = min(m.Sender, m.Receiver), max(m.Sender, m.Receiver)
+	}
+	return q.write(ctx, func(q *queries) error {
+		st, err := q.prepared(ctx, q.w, touchConversationSQL)
+		if err != nil {
+			return fail(op, err)
+		}
+		_, err = st.ExecContext(ctx, touchConversationSQL, appID, m.ConversationID, m.ReceiverType, peerA, peerB,
+			m.ID, m.SentAt, m.SentAt)
+		if err != nil {
+			return fail(op, err)
+		}
+		st, err = q.prepared(ctx, q.w, touchStateSQL)
+		if err != nil {
+			return fail(op, err)
+		}
+		if m.Sender != parley.SystemUID {
+			if _, err := st.ExecContext(ctx, touchStateSQL, appID, m.Sender, m.ConversationID, m.ID, m.ID, m.SentAt); err != nil {
+				return fail(op, err)
+			}
+		}
+		if m.ReceiverType == parley.ReceiverUser && m.Receiver != m.Sender {
+			if _, err := st.ExecContext(ctx, touchStateSQL, appID, m.Receiver, m.ConversationID, 0, 0, m.SentAt); err != nil {
+				return fail(op, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SetConversationTags writes the viewer's tags on a conversation (nil
+// stores none), creating their state when missing.
+func (q *queries) SetConversationTags(ctx context.Context, appID, viewer, conversationID string, tags []string) error {
+	op := fmt.Sprintf("set tags of %q on %q", viewer, conversationID)
+	arg, err := jsonArg(tags, tags == nil)
+	if err != nil {
+		return fail(op, err)
+	}
+	_, err = q.w.ExecContext(ctx,
+		`INSERT INTO conversation_states (app_id, uid, conversation_id, tags) VALUES (?, ?, ?, ?)
+		 ON CONFLICT (app_id, uid, conversation_id) DO UPDATE SET tags = excluded.tags`,
+		appID, viewer, conversationID, arg)
+	if err != nil {
+		return fail(op, err)
+	}
+	return nil
+}
+
+// ClearConversation hides the messages up to uptoID from the viewer (and
+// the conversation from their list until a newer message): their
+// cleared_id becomes uptoID unless it is beyond already.
+func (q *queries) ClearConversation(ctx context.Context, appID, viewer, conversationID string, uptoID int64) error {
+	_, err := q.w.ExecContext(ctx,
+		`INSERT INTO conversation_states (app_id, uid, conversation_id, cleared_id) VALUES (?, ?, ?, max(?, 0))
+		 ON CONFLICT (app_id, uid, conversation_id) DO UPDATE SET cleared_id = max(cleared_id, excluded.cleared_id)`,
+		appID, viewer, conversationID, uptoID)
+	if err != nil {
+		return fail(fmt.Sprintf("clear %q for %q", conversationID, viewer), err)
+	}
+	return nil
+}
+
+// The statements of MarkReceipt, which the chat service runs for the
+// sender of each message it sends.
+const (
+	receiptStateSQL = `SELECT read_id, delivered_id, logged_read_id, logged_delivered_id FROM conversation_states
+		WHERE app_id = ? AND uid = ? AND conversation_id = ?`
+	receiptWriteSQL = `INSERT INTO conversation_states (app_id, uid, conversation_id, read_id, delivered_id,
+			logged_read_id, logged_delivered_id, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (app_id, uid, conversation_id) DO UPDATE
+		SET read_id = excluded.read_id, delivered_id = excluded.delivered_id, logged_read_id = excluded.logged_read_id,
+			logged_delivered_id = excluded.logged_delivered_id, updated_at = excluded.updated_at`
+	receiptLogSQL = `INSERT INTO receipt_marks (app_id, conversation_id, uid, kind, upto_id, at) VALUES (?, ?, ?, ?, ?, ?)`
+)
+
+// MarkReceipt moves the viewer's watermark of kind (delivered or read) up
+// to uptoID, never down; a read moves the delivered watermark too. The
+// receipt is logged when it goes further than the viewer's logged receipts
+// of its kind (a read counts as a delivery too): as the read when it is a
+// read, else as the delivery. The log goes by its own high marks, not by
+// the watermarks, which the viewer's own messages move unlogged, so that a
+// user who replies and then marks the message read still tells its sender
+// when. Atomic: the state is read and written in one transaction.
+func (q *queries) MarkReceipt(ctx context.Context, appID, viewer, conversationID, kind string, uptoID, at int64) error {
+	op := fmt.Sprintf("mark %s %q in %q", kind, viewer, conversationID)
+	if kind != parley.ReceiptDelivered && kind != parley.ReceiptRead {
+		return fail(op, fmt.Errorf("unknown receipt kind %q", kind))
+	}
+	return q.write(ctx, func(q *queries) error {
+		var read, delivered, loggedRead, loggedDelivered int64
+		st, err := q.prepared(ctx, q.w, receiptStateSQL)
+		if err != nil {
+			return fail(op, err)
+		}
+		err = st.QueryRowContext(ctx, receiptStateSQL, appID, viewer, conversationID).
+			Scan(&read, &delivered, &loggedRead, &loggedDelivered)
+		if err != nil && !isNoRows(err) {
+			return fail(op, err)
+		}
+		moved := uptoID > delivered || (kind == parley.ReceiptRead && uptoID > read)
+		if kind == parley.ReceiptRead {
+			read = max(read, uptoID)
+		}
+		delivered = max(delivered, uptoID)
+		logged := ""
+		switch {
+		case kind == parley.ReceiptRead && uptoID > loggedRead:
+			logged, loggedRead, loggedDelivered = parley.ReceiptRead, uptoID, max(loggedDelivered, uptoID)
+		case uptoID > loggedDelivered:
+			logged, loggedDelivered = parley.ReceiptDelivered, uptoID
+		}
+		if !moved && logged == "" {
+			return nil
+		}
+		if st, err = q.prepared(ctx, q.w, receiptWriteSQL); err != nil {
+			return fail(op, err)
+		}
+		_, err = st.ExecContext(ctx, receiptWriteSQL,
+			appID, viewer, conversationID, read, delivered, loggedRead, loggedDelivered, at)
+		if err != nil {
+			return fail(op, err)
+		}
+		if logged == "" {
+			return nil
+		}
+		if st, err = q.prepared(ctx, q.w, receiptLogSQL); err != nil {
+			return fail(op, err)
+		}
+		if _, err := st.ExecContext(ctx, receiptLogSQL, appID, conversationID, viewer, logged, uptoID, at); err != nil {
+			return fail(op, err)
+		}
+		return nil
+	})
+}
+
+// MarkUnread moves the viewer's read watermark down to fromID-1 (never
+// up), creating their state when missing. Nothing is logged.
+func (q *queries) MarkUnread(ctx context.Context, appID, viewer, conversationID string, fromID int64) error {
+	_, err := q.w.ExecContext(ctx,
+		`INSERT INTO conversation_states (app_id, uid, conversation_id) VALUES (?, ?, ?)
+		 ON CONFLICT (app_id, uid, conversation_id) DO UPDATE SET read_id = max(min(read_id, ?), 0)`,
+		appID, viewer, conversationID, fromID-1)
+	if err != nil {
+		return fail(fmt.Sprintf("mark unread %q in %q", viewer, conversationID), err)
+	}
+	return nil
+}
+
+// ReceiptMarks lists the logged advances in a conversation that reach at
+// least minID, oldest first (by time, then in the order logged).
+func (q *queries) ReceiptMarks(ctx context.Context, appID, conversationID string, minID int64) ([]parley.ReceiptMark, error) {
+	op := fmt.Sprintf("receipt marks of %q", conversationID)
+	rows, err := q.r.QueryContext(ctx,
+		`SELECT uid, kind, upto_id, at FROM receipt_marks
+		 WHERE app_id = ? AND conversation_id = ? AND upto_id >= ? ORDER BY at, rowid`,
+		appID, conversationID, minID)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	defer rows.Close()
+	var out []parley.ReceiptMark
+	for rows.Next() {
+		var mk parley.ReceiptMark
+		if err := rows.Scan(&mk.UID, &mk.Kind, &mk.UpToID, &mk.At); err != nil {
+			return nil, fail(op, err)
+		}
+		out = append(out, mk)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}
