@@ -86,6 +86,12 @@ func startChild(t *testing.T, dir string) *child {
 	case <-time.After(60 * time.Second):
 		t.Fatalf("the child did not start serving; stdout:\n%s", c.stdout)
 	}
+	// stdout and stderr are copied apart: wait for the start-up lines.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if out := c.stdout.String(); strings.Contains(out, "shown again") || strings.Contains(out, "app(s) in") {
+			break
+		}
+	}
 	return c
 }
 
