@@ -20,6 +20,7 @@ type Config struct {
 	OperatorToken string        // --operator-token, PARLEY_OPERATOR_TOKEN
 	CORSOrigins   []string      // --cors-origins, PARLEY_CORS_ORIGINS (comma-separated)
 	MaxBody       int64         // --max-body, PARLEY_MAX_BODY (bytes)
+	MaxUpload     int64         // --max-upload, PARLEY_MAX_UPLOAD (bytes per file)
 	LogFormat     string        // --log-format, PARLEY_LOG_FORMAT: text | json
 	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
@@ -32,6 +33,7 @@ func DefaultConfig() Config {
 		DataDir:      "./parley-data",
 		CORSOrigins:  []string{"*"},
 		MaxBody:      1 << 20,
+		MaxUpload:    25 << 20,
 		LogFormat:    "text",
 		LogLevel:     "info",
 		ShutdownWait: 15 * time.Second,
@@ -53,6 +55,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
 	maxBody := strconv.FormatInt(c.MaxBody, 10)
 	str(fs, &maxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes")
+	maxUpload := strconv.FormatInt(c.MaxUpload, 10)
+	str(fs, &maxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes")
 	wait := c.ShutdownWait.String()
 	str(fs, &wait, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
 	if err := fs.Parse(args); err != nil {
@@ -64,6 +68,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	var err error
 	if c.MaxBody, err = strconv.ParseInt(maxBody, 10, 64); err != nil || c.MaxBody <= 0 {
 		return c, fmt.Errorf("--max-body must be a positive number of bytes")
+	}
+	if c.MaxUpload, err = strconv.ParseInt(maxUpload, 10, 64); err != nil || c.MaxUpload <= 0 {
+		return c, fmt.Errorf("--max-upload must be a positive number of bytes")
 	}
 	if c.ShutdownWait, err = time.ParseDuration(wait); err != nil {
 		return c, fmt.Errorf("--shutdown-timeout: %w", err)

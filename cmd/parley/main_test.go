@@ -368,7 +368,7 @@ func TestParseConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Config{Addr: "127.0.0.1:8080", DataDir: "./parley-data", CORSOrigins: []string{"*"}, MaxBody: 1 << 20,
+		want := Config{Addr: "127.0.0.1:8080", DataDir: "./parley-data", CORSOrigins: []string{"*"}, MaxBody: 1 << 20, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "info", ShutdownWait: 15 * time.Second}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
@@ -381,7 +381,7 @@ func TestParseConfig(t *testing.T) {
 		"PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_LEVEL": "debug", "PARLEY_SHUTDOWN_TIMEOUT": "3s",
 	}
 	fromEnv := Config{Addr: ":9000", DataDir: "/env/data", OperatorToken: "env-op",
-		CORSOrigins: []string{"https://a.example", "https://b.example"}, MaxBody: 2048,
+		CORSOrigins: []string{"https://a.example", "https://b.example"}, MaxBody: 2048, MaxUpload: 25 << 20,
 		LogFormat: "json", LogLevel: "debug", ShutdownWait: 3 * time.Second}
 
 	t.Run("environment over defaults", func(t *testing.T) {
@@ -410,7 +410,7 @@ func TestParseConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := Config{Addr: ":9001", DataDir: "/flag/data", OperatorToken: "flag-op",
-			CORSOrigins: []string{"https://c.example"}, MaxBody: 4096,
+			CORSOrigins: []string{"https://c.example"}, MaxBody: 4096, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "warn", ShutdownWait: time.Minute}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)

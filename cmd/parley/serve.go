@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parleychat/parley/blob"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
 	"github.com/parleychat/parley/store/sqlite"
@@ -61,7 +62,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	m.Store = st
-	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger})
+	blobs, err := blob.NewDir(filepath.Join(m.Config.DataDir, "media"))
+	if err != nil {
+		return fmt.Errorf("media dir: %w", err)
+	}
+	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload})
 	boot, err := m.Service.Bootstrap(ctx, m.Config.OperatorToken)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
@@ -69,7 +74,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.printBootstrap(boot, dbPath)
 
 	api := httpapi.New(httpapi.Config{Service: m.Service, Store: st, Logger: m.Logger,
-		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody})
+		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody,
+		MaxUploadBody: 10*m.Config.MaxUpload + m.Config.MaxBody}) // up to 10 files and the data part
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
