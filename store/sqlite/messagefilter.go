@@ -53,16 +53,12 @@ func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFi
 // one conversation is read along messages_conversation, named: with both
 // ends of the id range bounded and the index not covering, the planner
 // would rather scan the app's whole log by the primary key. A thread (by
-// ParentID) is left to the planner, for messages_parent. Other pages are
-// read along the primary key. Either way the other fields are checked on
-// each message (a search key first finds its matches in the full-text
-// index).
+// ParentID) is left to the planner, for messages_parent. A search beyond
+// one conversation is read from the full-text index (searchSQL); other
+// pages along the primary key. Either way the other fields are checked on
+// each message.
 func messagesSQL(appID string, f parley.MessageFilter) (string, []any) {
 	w := messageWhere(appID, f)
-	from := `messages m`
-	if f.ConversationID != "" && f.ParentID == 0 {
-		from += ` INDEXED BY messages_conversation`
-	}
 	dir := "ASC"
 	if f.AfterID <= 0 {
 		dir = "DESC"
@@ -71,8 +67,42 @@ func messagesSQL(appID string, f parley.MessageFilter) (string, []any) {
 	if limit <= 0 {
 		limit = -1
 	}
+	if match := searchQuery(f.SearchKey); match != "" && f.ConversationID == "" {
+		return searchSQL(appID, f, match, w, dir), append(w.args, limit)
+	}
+	from := `messages m`
+	if f.ConversationID != "" && f.ParentID == 0 {
+		from += ` INDEXED BY messages_conversation`
+	}
 	return `SELECT ` + messageColumns + ` FROM ` + from + ` WHERE ` + strings.Join(w.sql, " AND ") +
 		` ORDER BY m.id ` + dir + ` LIMIT ?`, append(w.args, limit)
+}
+
+// searchSQL is the query of a search beyond one conversation: it walks the
+// matches of the full-text index in rowid order, newest first (oldest
+// first after AfterID), checks each message, and stops at the limit, where
+// filtering the app's log by the set of all matches would read them all.
+// Within an app rowid order is id order: a message is inserted with a
+// rowid above every other (SQLite gives max(rowid)+1), in id order, and
+// VACUUM keeps rowids. The cursors become rowid bounds the index seeks to.
+// In one conversation the search stays a filter of its messages (see
+// contentConds): walking the matches of a word common elsewhere would take
+// longer than reading them all once.
+func searchSQL(appID string, f parley.MessageFilter, match string, w *conds, dir string) string {
+	var bounds conds
+	bounds.add(`s.message_search MATCH ?`, match)
+	if f.AfterID > 0 {
+		bounds.add(`s.rowid >= (SELECT rowid FROM messages WHERE app_id = ? AND id > ? ORDER BY id LIMIT 1)`,
+			appID, f.AfterID)
+	}
+	if f.BeforeID > 0 {
+		bounds.add(`s.rowid <= (SELECT rowid FROM messages WHERE app_id = ? AND id < ? ORDER BY id DESC LIMIT 1)`,
+			appID, f.BeforeID)
+	}
+	w.sql = append(bounds.sql, w.sql...)
+	w.args = append(bounds.args, w.args...)
+	return `SELECT ` + messageColumns + ` FROM message_search s CROSS JOIN messages m ON m.rowid = s.rowid WHERE ` +
+		strings.Join(w.sql, " AND ") + ` ORDER BY s.rowid ` + dir + ` LIMIT ?`
 }
 
 // messageWhere builds the conditions of f over messages aliased m.
@@ -161,10 +191,12 @@ func contentConds(w *conds, f parley.MessageFilter) {
 		w.add(`EXISTS (SELECT 1 FROM message_tags t WHERE t.app_id = m.app_id AND t.message_id = m.id)`)
 	}
 	if strings.TrimSpace(f.SearchKey) != "" {
-		if match := searchQuery(f.SearchKey); match != "" {
-			w.add(`m.rowid IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`, match)
-		} else {
+		switch match := searchQuery(f.SearchKey); {
+		case match == "":
 			w.add(`0`) // no word to look for: nothing matches
+		case f.ConversationID != "":
+			// Beyond one conversation the search is the walk of searchSQL.
+			w.add(`m.rowid IN (SELECT rowid FROM message_search WHERE message_search MATCH ?)`, match)
 		}
 	}
 	if f.HasAttachments {

@@ -73,6 +73,10 @@ func TestMessagingQueryPlans(t *testing.T) {
 		{"Thread", F{ConversationID: "c", ParentID: 7, Viewer: "u"}, `USING INDEX messages_parent (app_id=? AND parent_id=?`},
 		{"AllViewer", F{Viewer: "u", Limit: 50}, `USING INDEX sqlite_autoindex_messages_1 (app_id=?)`},
 		{"AllSender", F{Sender: "u", BeforeID: 9, Limit: 50}, `USING INDEX sqlite_autoindex_messages_1 (app_id=? AND id<?)`},
+		{"AllSearch", F{SearchKey: "hello", Viewer: "u", Limit: 50}, `SCAN s VIRTUAL TABLE INDEX 192:M1`},
+		{"AllSearchBefore", F{SearchKey: "hello", Viewer: "u", BeforeID: 9, Limit: 50}, `SCAN s VIRTUAL TABLE INDEX 192:M1<`},
+		{"AllSearchAfter", F{SearchKey: "hello", AfterID: 9, Limit: 50}, `SCAN s VIRTUAL TABLE INDEX 64:M1>`},
+		{"AllSearchRow", F{SearchKey: "hello", Limit: 50}, `SEARCH m USING INTEGER PRIMARY KEY (rowid=?)`},
 	} {
 		query, args := messagesSQL("a", tc.f)
 		wantPlan(t, s, tc.name, query, args, []string{tc.want})

@@ -85,13 +85,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)
 	}
 
-	return &Store{queries: queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb}, wdb: wdb, rdb: rdb}, nil
+	qs := queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb, rc: newStmtCache(rdb), wc: newStmtCache(wdb)}
+	return &Store{queries: qs, wdb: wdb, rdb: rdb}, nil
 }
 
 // Close closes both pools. The writer closes last, so that the last
 // connection checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
-	return errors.Join(s.rdb.Close(), s.wdb.Close())
+	return errors.Join(s.rc.close(), s.wc.close(), s.rdb.Close(), s.wdb.Close())
 }
 
 // Ping reports whether both pools reach the database.
@@ -109,7 +110,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // fn returns nil and rolling back when it returns an error or panics. The
 // writer has one connection: fn must use tx, not s, or it waits for itself.
 func (s *Store) InTx(ctx context.Context, fn func(tx parley.Tx) error) error {
-	return runTx(ctx, s.wdb, nil, func(q *queries) error { return fn(q) })
+	return runTx(ctx, s.wc, nil, func(q *queries) error { return fn(q) })
 }
 
 // querier is what queries need of a *sql.DB or a *sql.Tx.
@@ -127,6 +128,9 @@ type queries struct {
 	rdb *sql.DB
 	// wdb is the writer outside a transaction, nil inside one; see write.
 	wdb *sql.DB
+	// rc and wc prepare each statement once per pool (outside a
+	// transaction); cache is the one of a transaction's pool.
+	rc, wc, cache *stmtCache
 	// tx is the transaction, nil outside one; stmts are the statements
 	// prepared in it, closed with it. See prepared.
 	tx    *sql.Tx
@@ -145,7 +149,7 @@ func (q *queries) read(ctx context.Context, fn func(q *queries) error) error {
 	if q.rdb == nil {
 		return fn(q)
 	}
-	return runTx(ctx, q.rdb, &sql.TxOptions{ReadOnly: true}, fn)
+	return runTx(ctx, q.rc, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // write runs fn atomically, for the writes that take more than one
@@ -155,7 +159,7 @@ func (q *queries) write(ctx context.Context, fn func(q *queries) error) error {
 	if q.wdb == nil {
 		return fn(q)
 	}
-	return runTx(ctx, q.wdb, nil, fn)
+	return runTx(ctx, q.wc, nil, fn)
 }
 
 // prepared returns what runs query: inside a transaction the statement
@@ -169,9 +173,14 @@ func (q *queries) prepared(ctx context.Context, db querier, query string) (queri
 	if st, ok := q.stmts[query]; ok {
 		return stmtQuerier{st}, nil
 	}
-	st, err := q.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if ds := q.cache.get(query); ds != nil {
+		st = q.tx.StmtContext(ctx, ds) // reuses the connection's prepared statement
+	} else {
+		var err error
+		if st, err = q.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
 	}
 	if q.stmts == nil {
 		q.stmts = make(map[string]*sql.Stmt)
@@ -198,8 +207,8 @@ func (s stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 
 // runTx runs fn in a transaction on db: committed if fn returns nil, rolled
 // back otherwise, and on a panic, which it then re-raises.
-func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *queries) error) error {
-	tx, err := db.BeginTx(ctx, opts)
+func runTx(ctx context.Context, c *stmtCache, opts *sql.TxOptions, fn func(q *queries) error) error {
+	tx, err := c.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
@@ -209,7 +218,8 @@ func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *quer
 			tx.Rollback() // fn panicked; the panic goes on
 		}
 	}()
-	q := &queries{r: tx, w: tx, tx: tx}
+	q := &queries{tx: tx, cache: c}
+	q.r, q.w = txQuerier{q}, txQuerier{q}
 	err = fn(q)
 	if err == nil {
 		err = q.saveMessageIDs(ctx)
@@ -224,6 +234,7 @@ func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(q *quer
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
+	c.warm(ctx)
 	return nil
 }
 
@@ -251,7 +262,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: migrate %s: %w", version, err)
 		}
-		err = runTx(ctx, db, nil, func(q *queries) error {
+		err = runTx(ctx, &stmtCache{db: db}, nil, func(q *queries) error {
 			// Checked inside the IMMEDIATE transaction, so two processes
 			// opening the same new file do not both apply it.
 			var applied bool

@@ -192,13 +192,39 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 
 	t.Run("ViewerCleared", func(t *testing.T) { testViewerCleared(t, newStore) })
 	t.Run("SearchEscaping", func(t *testing.T) { testSearchEscaping(t, newStore) })
-	t.Run("SearchFollowsPurge", func(t *testing.T) {
+	t.Run("SearchFollowsPurgeAndAppend", func(t *testing.T) {
 		s := newStore(t)
 		appID := seedFilterMessages(t, s)
 		must(t, s.PurgeMessage(t.Context(), appID, 1), "PurgeMessage")
 		wantMessageIDs(t, s, appID, F{SearchKey: "hel"}, 2)
 		wantMessageIDs(t, s, appID, F{Tags: []string{"red"}}, 8)
 		wantMessageIDs(t, s, appID, F{HasReactions: true}, 3)
+		// The newest purged, then more appended: pages of a search keep
+		// id order, whatever the store keeps them by.
+		must(t, s.PurgeMessage(t.Context(), appID, 12), "PurgeMessage")
+		for range 2 {
+			m := groupMessage("g", "bob")
+			m.Data.Text = "help"
+			mustAppend(t, s, appID, m)
+		}
+		for _, tc := range []struct {
+			f    F
+			want []int64
+		}{
+			{F{SearchKey: "hel"}, []int64{2, 13, 14}},
+			{F{SearchKey: "hel", Limit: 2}, []int64{13, 14}},
+			{F{SearchKey: "hel", BeforeID: 14}, []int64{2, 13}},
+			{F{SearchKey: "hel", BeforeID: 14, Limit: 1}, []int64{13}},
+			{F{SearchKey: "hel", AfterID: 2, Limit: 1}, []int64{13}},
+			{F{SearchKey: "hel", AfterID: 13}, []int64{14}},
+			{F{SearchKey: "hel", AfterID: 2, BeforeID: 14}, []int64{13}},
+			{F{SearchKey: "hel", AfterID: 14}, nil},
+			{F{SearchKey: "hel", BeforeID: 2}, nil},
+			{F{SearchKey: "hel", Viewer: "cid", Limit: 5}, []int64{13, 14}},
+			{F{SearchKey: "hel", ConversationID: "group_g", BeforeID: 14}, []int64{2, 13}},
+		} {
+			wantMessageIDs(t, s, appID, tc.f, tc.want...)
+		}
 	})
 
 	t.Run("AppIsolation", func(t *testing.T) {
