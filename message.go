@@ -143,9 +143,12 @@ type MessageFilter struct {
 	ConversationID string // one conversation; empty: every conversation Viewer is in
 	Viewer         string // only messages this uid may see (membership intervals)
 
-	AfterID  int64 // cursor: ids greater than this (affix append)
-	BeforeID int64 // cursor: ids less than this (affix prepend)
-	Limit    int
+	AfterID int64 // cursor: ids greater than this (affix append)
+	// FromStart, with no AfterID, pages forward from the oldest message:
+	// the first Limit messages rather than the last.
+	FromStart bool
+	BeforeID  int64 // cursor: ids less than this (affix prepend)
+	Limit     int
 
 	ParentID    int64 // only replies of this thread
 	HideReplies bool  // only top-level messages

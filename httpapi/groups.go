@@ -196,7 +196,7 @@ func messageFilter(q *query) parley.MessageFilter {
 	case "", parley.AffixPrepend:
 		f.BeforeID = id
 	case parley.AffixAppend:
-		f.AfterID = id
+		f.AfterID, f.FromStart = id, id == 0 // append with no id: from the oldest
 	default:
 		q.fail("affix", "append or prepend")
 	}

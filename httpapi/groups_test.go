@@ -259,6 +259,7 @@ func TestGroupMessageCursor(t *testing.T) {
 		"?limit=2&id=5&affix=prepend": {"3", "4"},
 		"?limit=2&id=2&affix=append":  {"3", "4"},
 		"?id=6&affix=append":          nil,
+		"?limit=2&affix=append":       {"1", "2"},
 		"?id=1&affix=prepend":         nil,
 	} {
 		if diff := cmp.Diff(want, ids(q)); diff != "" {

@@ -12,8 +12,8 @@ import (
 )
 
 // Messages lists the messages matching f in ascending id order. With
-// AfterID it is the first Limit messages after it (and before BeforeID,
-// when that is set too); else the last Limit before BeforeID, or the last
+// AfterID (or FromStart) it is the first Limit messages after it (and
+// before BeforeID, when that is set too); else the last Limit before BeforeID, or the last
 // Limit of all. Limit 0 means no limit. ParentID, when set, wins over
 // HideReplies. With a Viewer only the messages the viewer may see are
 // listed: the one-to-one messages they sent or received and the group
@@ -24,8 +24,9 @@ func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFi
 		return nil, fail("messages", err)
 	}
 	query, args := messagesSQL(appID, f)
-	// Without AfterID the page is the newest Limit, read newest first.
-	desc := f.AfterID <= 0
+	// Without AfterID (or FromStart) the page is the newest Limit, read
+	// newest first.
+	desc := f.AfterID <= 0 && !f.FromStart
 	op := "messages"
 	rows, err := q.r.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -60,7 +61,7 @@ func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFi
 func messagesSQL(appID string, f parley.MessageFilter) (string, []any) {
 	w := messageWhere(appID, f)
 	dir := "ASC"
-	if f.AfterID <= 0 {
+	if f.AfterID <= 0 && !f.FromStart {
 		dir = "DESC"
 	}
 	limit := f.Limit
@@ -264,7 +265,7 @@ func visibleTo(w *conds, viewer string, acrossConversations bool) {
 // applies: all of them. A field added to the filter stays refused (see
 // unsupportedFilter) until Messages applies it and it is listed here.
 var messageFilterFields = map[string]bool{
-	"ConversationID": true, "Viewer": true, "AfterID": true, "BeforeID": true, "Limit": true,
+	"ConversationID": true, "Viewer": true, "AfterID": true, "FromStart": true, "BeforeID": true, "Limit": true,
 	"ParentID": true, "HideReplies": true, "Categories": true, "Types": true,
 	"Participant": true, "Sender": true, "Tags": true, "WithTags": true, "SearchKey": true,
 	"HasAttachments": true, "AttachmentTypes": true, "HasMentions": true, "MentionedUIDs": true,

@@ -196,6 +196,8 @@ func TestMessages(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		}{
 			{F{}, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
 			{F{Limit: 3}, []int64{10, 11, 12}},
+			{F{Limit: 3, FromStart: true}, []int64{1, 2, 3}},
+			{F{ConversationID: "group_c", Limit: 2, FromStart: true}, []int64{1, 2}},
 			{F{AfterID: 12}, nil},
 			{F{AfterID: 12, Limit: 5}, nil},
 			{F{AfterID: 99}, nil},

@@ -112,6 +112,7 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 		{"AfterID", "AfterID", F{AfterID: 10}, []int64{11, 12}},
 		{"BeforeID", "BeforeID", F{BeforeID: 3}, []int64{1, 2}},
 		{"Limit", "Limit", F{Limit: 2}, []int64{11, 12}},
+		{"FromStart", "FromStart", F{FromStart: true, Limit: 2}, []int64{1, 2}},
 		{"ParentID", "ParentID", F{ParentID: 1}, []int64{6}},
 		{"HideReplies", "HideReplies", F{HideReplies: true}, []int64{1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12}},
 		{"Categories", "Categories", F{Categories: []string{parley.CategoryCustom, parley.CategoryAction}}, []int64{8, 11}},
