@@ -84,12 +84,8 @@ func receiptOf(marks []parley.ReceiptMark, uid string, id int64) parley.Receipt 
 }
 
 // decorateNew is decorate for a message just sent, which has no reactions
-// or receipts yet (a muid retry returns an older message: decorate it all).
+// or receipts yet.
 func (s *Service) decorateNew(ctx context.Context, a parley.Actor, m *parley.Message) {
-	if m.SentAt < s.unix()-1 {
-		s.decorate(ctx, a, []*parley.Message{m})
-		return
-	}
 	if m.QuotedID != 0 && m.QuotedMessage == nil {
 		if q, err := s.visibleMessage(ctx, s.store, a, m.QuotedID); err == nil {
 			s.signAttachments(q.Data.Attachments)

@@ -48,9 +48,6 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 	if err != nil {
 		return nil, err
 	}
-	if res.Message != nil {
-		s.decorateNew(ctx, a, res.Message)
-	}
 	return res, nil
 }
 
@@ -112,9 +109,6 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 			if _, rule := parley.AsError(err); err != nil && !rule {
 				return nil, parley.Internal(err)
 			}
-			if m != nil {
-				s.decorateNew(ctx, a, m)
-			}
 			l.into[id] = parley.BulkOf(m, err)
 		}
 	}
@@ -123,10 +117,14 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 
 // sendOne writes one message through the group-commit writer.
 func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
-	var out *parley.Message
+	var (
+		out    *parley.Message
+		stored bool // a muid retry of a message stored before
+	)
 	err := s.writer.do(ctx, func(tx parley.Tx) error {
 		m, err := s.prepare(ctx, tx, a, in)
-		if err != nil || m.ID != 0 || isPending(tx, m) { // a rule failed, or a muid retry
+		stored = err == nil && m.ID != 0
+		if err != nil || stored || isPending(tx, m) { // a rule failed, or a muid retry
 			out = m
 			return err
 		}
@@ -138,6 +136,11 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)
+	}
+	if stored {
+		s.decorate(ctx, a, []*parley.Message{out})
+	} else {
+		s.decorateNew(ctx, a, out)
 	}
 	return out, nil
 }

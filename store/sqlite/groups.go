@@ -120,7 +120,7 @@ func (q *queries) Groups(ctx context.Context, appID string, f parley.GroupFilter
 	if err != nil {
 		return nil, 0, fail("groups", err)
 	}
-	order, err := groupOrder(f.SortBy, f.SortOrder)
+	order, err := orderBy(groupSorts, "g.guid", f.SortBy, f.SortOrder)
 	if err != nil {
 		return nil, 0, fail("groups", err)
 	}
@@ -188,40 +188,9 @@ func groupWhere(appID string, f parley.GroupFilter) (string, []any, error) {
 	return strings.Join(w.sql, " AND "), w.args, nil
 }
 
-// groupOrder returns the ORDER BY list for a sort field and order; ties are
-// broken by guid in the same direction. Names sort without regard to ASCII case.
-func groupOrder(sortBy, sortOrder string) (string, error) {
-	var col string
-	switch sortBy {
-	case "", "name":
-		col = `g.name COLLATE NOCASE`
-	case "guid":
-		col = `g.guid`
-	case "createdAt":
-		col = `g.created_at`
-	default:
-		return "", fmt.Errorf("unknown sortBy %q", sortBy)
-	}
-	dir, err := sortDir(sortOrder)
-	if err != nil {
-		return "", err
-	}
-	if sortBy == "guid" {
-		return col + " " + dir, nil
-	}
-	return col + " " + dir + ", g.guid " + dir, nil
-}
-
-// sortDir turns asc (or "") and desc into SQL.
-func sortDir(sortOrder string) (string, error) {
-	switch sortOrder {
-	case "", "asc":
-		return "ASC", nil
-	case "desc":
-		return "DESC", nil
-	}
-	return "", fmt.Errorf("unknown sortOrder %q", sortOrder)
-}
+// groupSorts maps a group list's sortBy to its column.
+var groupSorts = map[string]string{"": "g.name COLLATE NOCASE", "name": "g.name COLLATE NOCASE",
+	"guid": "g.guid", "createdAt": "g.created_at"}
 
 // prefixMatch returns a condition that holds when any of cols starts with
 // key, ignoring ASCII case (as LIKE does), with LIKE's wildcards in key

@@ -17,7 +17,7 @@ func (q *queries) Users(ctx context.Context, appID string, f parley.UserFilter) 
 	if err != nil {
 		return nil, 0, fail("users", err)
 	}
-	order, err := userOrder(f.SortBy, f.SortOrder)
+	order, err := orderBy(userSorts, "u.uid", f.SortBy, f.SortOrder)
 	if err != nil {
 		return nil, 0, fail("users", err)
 	}
@@ -160,20 +160,16 @@ func userWhere(appID string, f parley.UserFilter) (string, []any, error) {
 	return strings.Join(w.sql, " AND "), w.args, nil
 }
 
-// userOrder returns the ORDER BY list for a sort field and order; ties are
-// broken by uid in the same direction. Names sort without regard to ASCII case.
-func userOrder(sortBy, sortOrder string) (string, error) {
-	var col string
-	switch sortBy {
-	case "", "name":
-		col = `u.name COLLATE NOCASE`
-	case "uid":
-		col = `u.uid`
-	case "status":
-		col = `u.status`
-	case "createdAt":
-		col = `u.created_at`
-	default:
+// userSorts maps a user list's sortBy to its column.
+var userSorts = map[string]string{"": "u.name COLLATE NOCASE", "name": "u.name COLLATE NOCASE",
+	"uid": "u.uid", "status": "u.status", "createdAt": "u.created_at"}
+
+// orderBy returns the ORDER BY list for a sort field (a key of cols) and
+// order; ties are broken by the id column tie in the same direction, so desc
+// is exactly asc reversed. Names sort without regard to ASCII case.
+func orderBy(cols map[string]string, tie, sortBy, sortOrder string) (string, error) {
+	col, ok := cols[sortBy]
+	if !ok {
 		return "", fmt.Errorf("unknown sortBy %q", sortBy)
 	}
 	var dir string
@@ -185,10 +181,10 @@ func userOrder(sortBy, sortOrder string) (string, error) {
 	default:
 		return "", fmt.Errorf("unknown sortOrder %q", sortOrder)
 	}
-	if sortBy == "uid" {
+	if col == tie {
 		return col + " " + dir, nil
 	}
-	return col + " " + dir + ", u.uid " + dir, nil
+	return col + " " + dir + ", " + tie + " " + dir, nil
 }
 
 // conds collects the conditions of a WHERE clause and their arguments.
