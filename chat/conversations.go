@@ -54,6 +54,17 @@ func (s *Service) fillConversation(ctx context.Context, a parley.Actor, c *parle
 	}
 }
 
+// conversationOf is the start of a call on one of the acting user's
+// conversations: the actor and the conversation's id.
+func (s *Service) conversationOf(ctx context.Context, what, typ, peer string) (parley.Actor, string, error) {
+	a, err := needUser(ctx, what)
+	if err != nil {
+		return a, "", err
+	}
+	id, err := s.conversationID(ctx, a, typ, peer)
+	return a, id, err
+}
+
 // conversationID names the acting user's conversation with a user or group,
 // checking that the peer exists and the user may be in it.
 func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer string) (string, error) {
@@ -77,11 +88,7 @@ func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer 
 // Conversation returns the acting user's conversation with a user (typ
 // user) or in a group (typ group).
 func (s *Service) Conversation(ctx context.Context, typ, peer string) (*parley.Conversation, error) {
-	a, err := needUser(ctx, "reading a conversation")
-	if err != nil {
-		return nil, err
-	}
-	id, err := s.conversationID(ctx, a, typ, peer)
+	a, id, err := s.conversationOf(ctx, "reading a conversation", typ, peer)
 	if err != nil {
 		return nil, err
 	}
@@ -95,14 +102,14 @@ func (s *Service) Conversation(ctx context.Context, typ, peer string) (*parley.C
 
 // TagConversation sets the acting user's tags on a conversation.
 func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []string) (*parley.Conversation, error) {
-	a, err := needUser(ctx, "tagging a conversation")
+	if _, err := needUser(ctx, "tagging a conversation"); err != nil {
+		return nil, err
+	}
+	tags, err := checkTags(tags)
 	if err != nil {
 		return nil, err
 	}
-	if tags, err = checkTags(tags); err != nil {
-		return nil, err
-	}
-	id, err := s.conversationID(ctx, a, typ, peer)
+	a, id, err := s.conversationOf(ctx, "tagging a conversation", typ, peer)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +129,7 @@ func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []
 // messages so far are hidden from them, and it leaves their list until a
 // new message comes.
 func (s *Service) DeleteConversation(ctx context.Context, typ, peer string) error {
-	a, err := needUser(ctx, "deleting a conversation")
-	if err != nil {
-		return err
-	}
-	id, err := s.conversationID(ctx, a, typ, peer)
+	a, id, err := s.conversationOf(ctx, "deleting a conversation", typ, peer)
 	if err != nil {
 		return err
 	}
@@ -156,11 +159,7 @@ func (s *Service) MarkUnread(ctx context.Context, typ, peer string, messageID in
 }
 
 func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, kind string) error {
-	a, err := needUser(ctx, "marking receipts")
-	if err != nil {
-		return err
-	}
-	id, err := s.conversationID(ctx, a, typ, peer)
+	a, id, err := s.conversationOf(ctx, "marking receipts", typ, peer)
 	if err != nil {
 		return err
 	}
