@@ -232,11 +232,16 @@ type ReceiptMark struct {
 // read and delivered watermarks, tags, and the point up to which they
 // cleared it.
 type ConversationStore interface {
-	// TouchConversation records m (just appended) as the newest message of
-	// its conversation, creating the conversation on its first message. A
-	// one-to-one conversation gets a state for both users; the sender's
-	// read and delivered watermarks move to m.
-	TouchConversation(ctx context.Context, appID string, m *Message) error
+	// TouchConversation records ms (just appended, in id order) as the
+	// newest messages of their conversations, as if each in turn: a
+	// conversation is created on its first message and its latest message
+	// only grows; each sender's read and delivered watermarks move to their
+	// message (a user with no state in a conversation reads as all zero).
+	// With logRead, each sender's last message that is not an action is
+	// also logged as their read receipt up to it (a ReceiptMark of kind
+	// read at its SentAt), unconditionally: ms are new, so beyond every
+	// mark. The app itself (SystemUID) has no state and logs nothing.
+	TouchConversation(ctx context.Context, appID string, logRead bool, ms ...*Message) error
 	// Conversations lists the viewer's conversations, newest activity first:
 	// one-to-one conversations they are in and not cleared since the last
 	// message, and the groups they are a current member of. Fills every

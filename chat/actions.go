@@ -50,12 +50,9 @@ func (s *Service) groupActionMessage(ctx context.Context, tx parley.Tx, appID st
 		SentAt:    now,
 		UpdatedAt: now,
 	}
-	if err := tx.AppendMessages(ctx, appID, m); err != nil {
-		return nil, wrapf(err, "append action message")
-	}
 	// A membership change is the group conversation's latest activity.
-	if err := touch(ctx, tx, appID, m); err != nil {
-		return nil, wrapf(err, "touch conversation")
+	if err := appendAndTouch(ctx, tx, appID, m); err != nil {
+		return nil, wrapf(err, "append action message")
 	}
 	return m, nil
 }

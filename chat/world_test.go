@@ -61,29 +61,52 @@ func newWorld(tb testing.TB, n int) *world {
 }
 
 // BenchmarkSendText measures the message write path: concurrent senders
-// posting text messages into one group, through the service's rules and
-// its group-commit writer, on SQLite with synchronous=FULL.
+// posting text messages through the service's rules and its group-commit
+// writer, on SQLite with synchronous=FULL. to=group: every sender (20
+// users) writes into one group. to=users: each sender is a user of their
+// own, writing to a user of their own, so every message of a batch is in a
+// conversation of its own (the dearest case for the per-conversation
+// work). It reports messages per second and the writer's mean batch.
+//
+// go test -run '^$' -bench BenchmarkSendText -benchtime 20000x ./chat
 func BenchmarkSendText(b *testing.B) {
-	for _, senders := range []int{1, 16, 128} {
-		b.Run(fmt.Sprintf("senders=%d", senders), func(b *testing.B) {
-			w := newWorld(b, 20)
-			var n atomic.Int64
-			b.SetParallelism(max(1, senders/2)) // GOMAXPROCS=2 on this machine
-			b.ResetTimer()
-			start := time.Now()
-			b.RunParallel(func(pb *testing.PB) {
-				i := int(n.Add(1))
-				ctx := w.users[i%len(w.users)]
-				msg := parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
-					Data: parley.MessageInput{Text: "hello, this is a benchmark message of ordinary length"}}
-				for pb.Next() {
-					if _, err := w.svc.Send(ctx, msg, nil); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+	for _, to := range []string{"group", "users"} {
+		for _, senders := range []int{1, 16, 128, 512} {
+			b.Run(fmt.Sprintf("to=%s/senders=%d", to, senders), func(b *testing.B) {
+				benchmarkSend(b, to, senders)
 			})
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
-		})
+		}
 	}
+}
+
+func benchmarkSend(b *testing.B, to string, senders int) {
+	users := 20
+	if to == "users" {
+		users = 2 * senders
+	}
+	w := newWorld(b, users)
+	var n atomic.Int64
+	b.SetParallelism(max(1, senders/2)) // GOMAXPROCS=2 on this machine
+	before := w.svc.WriteStats()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		i := int(n.Add(1)) - 1
+		ctx := w.users[i%len(w.users)]
+		msg := parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
+			Data: parley.MessageInput{Text: "hello, this is a benchmark message of ordinary length"}}
+		if to == "users" {
+			ctx = w.users[2*i%users]
+			msg.Receiver, msg.ReceiverType = fmt.Sprintf("u%03d", (2*i+1)%users), parley.ReceiverUser
+		}
+		for pb.Next() {
+			if _, err := w.svc.Send(ctx, msg, nil); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+	after := w.svc.WriteStats()
+	b.ReportMetric(float64(after.Writes-before.Writes)/float64(max(1, after.Batches-before.Batches)), "batch")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/parleychat/parley"
 )
@@ -24,6 +25,8 @@ type writer struct {
 	stop  chan struct{}
 	done  chan struct{}
 	once  sync.Once
+
+	batches, writes atomic.Int64 // transactions committed (or tried), and the jobs they ran
 }
 
 type writeJob struct {
@@ -96,6 +99,8 @@ func (w *writer) loop() {
 				break fill
 			}
 		}
+		w.batches.Add(1)
+		w.writes.Add(int64(len(batch)))
 		w.commit(batch)
 	}
 }
@@ -143,6 +148,18 @@ func (w *writer) commit(batch []*writeJob) {
 	}
 }
 
+// WriteStats counts the work of the group-commit writer since the service
+// started: Writes jobs (sends, edits, deletes) ran in Batches transactions,
+// so Writes/Batches is the mean batch, which grows with the load.
+type WriteStats struct {
+	Batches, Writes int64
+}
+
+// WriteStats reports the group-commit writer's counts.
+func (s *Service) WriteStats() WriteStats {
+	return WriteStats{Batches: s.writer.batches.Load(), Writes: s.writer.writes.Load()}
+}
+
 // close stops the writer after the batch in flight; queued writes fail.
 func (w *writer) close() {
 	w.once.Do(func() { close(w.stop) })
@@ -180,31 +197,30 @@ func appendMessage(ctx context.Context, tx parley.Tx, appID string, m *parley.Me
 		b.pending = append(b.pending, pendingMessage{appID, m})
 		return nil
 	}
-	if err := tx.AppendMessages(ctx, appID, m); err != nil {
+	return appendAndTouch(ctx, tx, appID, m)
+}
+
+// sendingIsReading is the rule of a send for its sender's receipts: their
+// read watermark moves to their message, and the move is logged as a read
+// receipt (but for action messages), so that the other side sees when
+// everything before it was read.
+const sendingIsReading = true
+
+// appendAndTouch appends ms and records them as their conversations'
+// newest messages.
+func appendAndTouch(ctx context.Context, tx parley.Tx, appID string, ms ...*parley.Message) error {
+	if err := tx.AppendMessages(ctx, appID, ms...); err != nil {
 		return err
 	}
-	return touch(ctx, tx, appID, m)
+	return tx.TouchConversation(ctx, appID, sendingIsReading, ms...)
 }
 
-// touch records m as its conversation's newest message. Sending is reading:
-// the sender's read watermark moves to m, logged as a receipt first so the
-// other side sees when everything before m was read.
-func touch(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) error {
-	if m.Sender != parley.SystemUID && m.Category != parley.CategoryAction {
-		if err := tx.MarkReceipt(ctx, appID, m.Sender, m.ConversationID, parley.ReceiptRead, m.ID, m.SentAt); err != nil {
-			return err
-		}
-	}
-	return tx.TouchConversation(ctx, appID, m)
-}
-
-// flush appends the batch's messages, one multi-row append per app, and
-// touches each conversation once per sender with that sender's last
-// message: the same end state as touching after every message.
+// flush appends the batch's messages and touches their conversations: one
+// call of each per app.
 func (b *batchTx) flush(ctx context.Context) error {
 	for len(b.pending) > 0 {
 		appID := b.pending[0].appID
-		var ms, rest []*parley.Message
+		var ms []*parley.Message
 		var later []pendingMessage
 		for _, p := range b.pending {
 			if p.appID == appID {
@@ -213,22 +229,8 @@ func (b *batchTx) flush(ctx context.Context) error {
 				later = append(later, p)
 			}
 		}
-		if err := b.AppendMessages(ctx, appID, ms...); err != nil {
+		if err := appendAndTouch(ctx, b.Tx, appID, ms...); err != nil {
 			return err
-		}
-		last := map[string]int{}
-		for i, m := range ms {
-			last[m.ConversationID+"\x00"+m.Sender] = i
-		}
-		for i, m := range ms {
-			if last[m.ConversationID+"\x00"+m.Sender] == i {
-				rest = append(rest, m)
-			}
-		}
-		for _, m := range rest {
-			if err := touch(ctx, b.Tx, appID, m); err != nil {
-				return err
-			}
 		}
 		b.pending = later
 	}

@@ -155,6 +155,22 @@ func TestReceiptsOneToOne(t *testing.T) {
 			t.Errorf("bob replied and marked it read, yet alice sees no receipt: %v", r)
 		}
 	})
+	t.Run("ReplyReads", func(t *testing.T) {
+		// A reply alone tells alice that bob received and read what came
+		// before it; his own messages carry no receipt of his.
+		m7 := e.sendID(t, toUser("bob", "seven"), e.as("alice"))
+		if r := e.getMsg(t, m7, e.as("alice")); num(r, "readAt") != 0 {
+			t.Fatalf("read before bob did anything: %v", r)
+		}
+		reply := e.sendID(t, toUser("alice", "on it"), e.as("bob"))
+		r := e.getMsg(t, m7, e.as("alice"))
+		if num(r, "deliveredAt") == 0 || num(r, "readAt") == 0 {
+			t.Errorf("bob replied, yet alice sees no receipt: %v", r)
+		}
+		if r := e.getMsg(t, reply, e.as("bob")); num(r, "readAt") != 0 {
+			t.Errorf("bob's reply is read by nobody yet: %v", r)
+		}
+	})
 	t.Run("Refused", func(t *testing.T) {
 		g := e.sendID(t, toGroup("team", "group"), e.as("alice"))
 		other := e.sendID(t, toUser("carol", "not bob's"), e.as("alice"))

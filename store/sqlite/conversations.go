@@ -7,61 +7,99 @@ import (
 	"github.com/parleychat/parley"
 )
 
-// touchConversationSQL creates a conversation on its first message and
-// moves it to each newer one; an older message (appended by a concurrent
-// path out of order) leaves it.
-const touchConversationSQL = `INSERT INTO conversations (app_id, conversation_id, type, peer_a, peer_b,
-		last_message_id, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+// The statements of TouchConversation, each written for many rows at once
+// (see execRows).
+var (
+	// touchConversations creates a conversation on its first message and
+	// moves it to each newer one; an older message leaves it.
+	touchConversations = multiRow{head: `INSERT INTO conversations (app_id, conversation_id, type, peer_a, peer_b,
+		last_message_id, created_at, updated_at) VALUES `, width: 8, tail: `
 	ON CONFLICT (app_id, conversation_id) DO UPDATE
 	SET last_message_id = excluded.last_message_id, updated_at = excluded.updated_at
-	WHERE excluded.last_message_id > last_message_id`
+	WHERE excluded.last_message_id > last_message_id`}
 
-// touchStateSQL makes sure of a user's state in a conversation and moves
-// their read and delivered watermarks up to the values given (0 for the
-// receiver, who gets a state and nothing more). A state already that far is
-// not written.
-const touchStateSQL = `INSERT INTO conversation_states (app_id, uid, conversation_id, read_id, delivered_id, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?)
+	// touchStates makes sure of a sender's state in a conversation and
+	// moves their watermarks, and the marks of their logged receipts, up to
+	// the values given. A state already that far is not written.
+	touchStates = multiRow{head: `INSERT INTO conversation_states (app_id, uid, conversation_id, read_id, delivered_id,
+		logged_read_id, logged_delivered_id, updated_at) VALUES `, width: 8, tail: `
 	ON CONFLICT (app_id, uid, conversation_id) DO UPDATE
 	SET read_id = max(read_id, excluded.read_id), delivered_id = max(delivered_id, excluded.delivered_id),
+		logged_read_id = max(logged_read_id, excluded.logged_read_id),
+		logged_delivered_id = max(logged_delivered_id, excluded.logged_delivered_id),
 		updated_at = excluded.updated_at
-	WHERE excluded.read_id > read_id OR excluded.delivered_id > delivered_id`
+	WHERE excluded.read_id > read_id OR excluded.delivered_id > delivered_id
+		OR excluded.logged_read_id > logged_read_id`}
 
-// TouchConversation records m, just appended, as the newest message of its
-// conversation, creating the conversation (user or group, after
-// m.ReceiverType) on its first message. A one-to-one conversation gets a
-// state for both users. The sender has read their own message: their read
-// and delivered watermarks move up to m, unless the sender is the app
-// itself (parley.SystemUID), which has no state. ErrNotFound if the app
-// does not exist.
-func (q *queries) TouchConversation(ctx context.Context, appID string, m *parley.Message) error {
-	op := fmt.Sprintf("touch conversation %q", m.ConversationID)
-	peerA, peerB := m.Receiver, ""
-	if m.ReceiverType == parley.ReceiverUser {
-		peerA, peerB = min(m.Sender, m.Receiver), max(m.Sender, m.Receiver)
+	logReceipts = multiRow{head: `INSERT INTO receipt_marks (app_id, conversation_id, uid, kind, upto_id, at) VALUES `, width: 6}
+)
+
+// touch is what TouchConversation writes for one conversation or one
+// sender in it: its first message (which creates a conversation), its last,
+// and its last one to log as read.
+type touch struct{ first, last, lastRead *parley.Message }
+
+// TouchConversation records ms, just appended, as the newest messages of
+// their conversations; see parley.ConversationStore. It writes one row per
+// conversation and per (conversation, sender) rather than per message, with
+// the multi-row statements above. A user who has sent nothing into a
+// conversation has no state in it: reads take a missing state as zeros.
+// ErrNotFound if the app does not exist.
+func (q *queries) TouchConversation(ctx context.Context, appID string, logRead bool, ms ...*parley.Message) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	op := fmt.Sprintf("touch %d conversations", len(ms))
+	convs, senders := map[string]*touch{}, map[[2]string]*touch{}
+	var convOrder []string
+	var senderOrder [][2]string
+	for _, m := range ms {
+		c := convs[m.ConversationID]
+		if c == nil {
+			c = &touch{first: m}
+			convs[m.ConversationID] = c
+			convOrder = append(convOrder, m.ConversationID)
+		}
+		c.last = m
+		if m.Sender == parley.SystemUID {
+			continue
+		}
+		key := [2]string{m.ConversationID, m.Sender}
+		sd := senders[key]
+		if sd == nil {
+			sd = &touch{}
+			senders[key] = sd
+			senderOrder = append(senderOrder, key)
+		}
+		sd.last = m
+		if logRead && m.Category != parley.CategoryAction {
+			sd.lastRead = m
+		}
+	}
+	var conversations, states, marks []any
+	for _, id := range convOrder {
+		m, createdAt := convs[id].last, convs[id].first.SentAt
+		peerA, peerB := m.Receiver, ""
+		if m.ReceiverType == parley.ReceiverUser {
+			peerA, peerB = min(m.Sender, m.Receiver), max(m.Sender, m.Receiver)
+		}
+		conversations = append(conversations, appID, id, m.ReceiverType, peerA, peerB, m.ID, createdAt, m.SentAt)
+	}
+	for _, key := range senderOrder {
+		sd := senders[key]
+		var logged int64
+		if sd.lastRead != nil {
+			logged = sd.lastRead.ID
+			marks = append(marks, appID, key[0], key[1], parley.ReceiptRead, logged, sd.lastRead.SentAt)
+		}
+		states = append(states, appID, key[1], key[0], sd.last.ID, sd.last.ID, logged, logged, sd.last.SentAt)
 	}
 	return q.write(ctx, func(q *queries) error {
-		st, err := q.prepared(ctx, q.w, touchConversationSQL)
-		if err != nil {
-			return fail(op, err)
-		}
-		_, err = st.ExecContext(ctx, touchConversationSQL, appID, m.ConversationID, m.ReceiverType, peerA, peerB,
-			m.ID, m.SentAt, m.SentAt)
-		if err != nil {
-			return fail(op, err)
-		}
-		st, err = q.prepared(ctx, q.w, touchStateSQL)
-		if err != nil {
-			return fail(op, err)
-		}
-		if m.Sender != parley.SystemUID {
-			if _, err := st.ExecContext(ctx, touchStateSQL, appID, m.Sender, m.ConversationID, m.ID, m.ID, m.SentAt); err != nil {
-				return fail(op, err)
-			}
-		}
-		if m.ReceiverType == parley.ReceiverUser && m.Receiver != m.Sender {
-			if _, err := st.ExecContext(ctx, touchStateSQL, appID, m.Receiver, m.ConversationID, 0, 0, m.SentAt); err != nil {
+		for _, w := range []struct {
+			stmt multiRow
+			args []any
+		}{{touchConversations, conversations}, {touchStates, states}, {logReceipts, marks}} {
+			if err := q.execRows(ctx, w.stmt, w.args, nil); err != nil {
 				return fail(op, err)
 			}
 		}

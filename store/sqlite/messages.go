@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -16,12 +15,9 @@ const messageColumns = `id, muid, conversation_id, sender, receiver, receiver_ty
 	data, tags, parent_id, reply_count, quoted_id, sent_at, updated_at, edited_at, edited_by,
 	deleted_at, deleted_by`
 
-// messageInsertColumns is the number of columns AppendMessages binds per message.
-const messageInsertColumns = 20
-
-// insertChunk is the most messages one INSERT carries: 500 × 20 variables
-// stays well below SQLite's limit of 32766.
-const insertChunk = 500
+// insertMessages writes messages: after app_id, the columns of
+// messageColumns.
+var insertMessages = multiRow{head: `INSERT INTO messages (app_id, ` + messageColumns + `) VALUES `, width: 20}
 
 func scanMessage(sc scanner) (*parley.Message, error) {
 	var (
@@ -58,19 +54,18 @@ func messageArgs(m *parley.Message) (data string, tags any, err error) {
 
 // AppendMessages gives the messages the next ids of the app's log, in
 // order, and stores them: the app's counter advances by len(ms), so the ids
-// are dense and in commit order, then multi-row INSERTs store the messages,
-// and single-row INSERTs their search text, tags and mentions (see the
-// head of migration 0003 for why not triggers). It runs in its own
-// transaction when called outside InTx. It sets each m.ID only once all
-// are stored. ErrNotFound if the app does not exist. QuotedMessage,
-// DeliveredAt and ReadAt are not stored.
+// are dense and in commit order, then multi-row INSERTs store the messages
+// and after them their search text, tags and mentions (see the head of
+// migration 0003 for why not triggers). It runs in its own transaction
+// when called outside InTx. It sets each m.ID only once all are stored.
+// ErrNotFound if the app does not exist. QuotedMessage, DeliveredAt and
+// ReadAt are not stored.
 func (q *queries) AppendMessages(ctx context.Context, appID string, ms ...*parley.Message) error {
 	if len(ms) == 0 {
 		return nil
 	}
 	op := fmt.Sprintf("append %d messages", len(ms))
-	// Encode before the transaction, which holds the writer.
-	args := make([]any, 0, len(ms)*messageInsertColumns)
+	args := make([]any, 0, len(ms)*insertMessages.width)
 	for _, m := range ms {
 		data, tags, err := messageArgs(m)
 		if err != nil {
@@ -88,23 +83,27 @@ func (q *queries) AppendMessages(ctx context.Context, appID string, ms ...*parle
 		}
 		first = last + 1
 		for i := range ms {
-			args[i*messageInsertColumns+1] = first + int64(i)
+			args[i*insertMessages.width+1] = first + int64(i)
 		}
-		for start := 0; start < len(ms); start += insertChunk {
-			n := min(insertChunk, len(ms)-start)
-			chunk := args[start*messageInsertColumns : (start+n)*messageInsertColumns]
-			rowids, err := q.insertMessages(ctx, appID, first+int64(start), n, chunk)
-			if err != nil {
-				return fail(op, err)
+		// A statement's rows take the rowids after the table's largest, in
+		// order (messages has no INTEGER PRIMARY KEY, and no trigger on
+		// insert), so its last rowid names all of them.
+		rowids := make([]int64, len(ms))
+		err = q.execRows(ctx, insertMessages, args, func(i, n int, res sql.Result) error {
+			lastRowid, err := res.LastInsertId()
+			for j := range n {
+				rowids[i+j] = lastRowid - int64(n-1-j)
 			}
 			// The counter covers exactly the ids stored, should the caller
 			// go on after an error.
-			q.lastIDs[appID] = first + int64(start+n) - 1
-			for i, m := range ms[start : start+n] {
-				if err := q.insertMessageSide(ctx, appID, first+int64(start+i), rowids[i], m); err != nil {
-					return fail(op, err)
-				}
-			}
+			q.lastIDs[appID] = first + int64(i+n) - 1
+			return err
+		})
+		if err != nil {
+			return fail(op, err)
+		}
+		if err := q.insertMessageSide(ctx, appID, first, rowids, ms); err != nil {
+			return fail(op, err)
 		}
 		return nil
 	})
@@ -156,104 +155,53 @@ func (q *queries) saveMessageIDs(ctx context.Context) error {
 	return nil
 }
 
-// insertMessages stores n messages (args holds their columns), whose ids
-// are first, first+1, …, and returns their rowids, in order.
-func (q *queries) insertMessages(ctx context.Context, appID string, first int64, n int, args []any) ([]int64, error) {
-	insert := insertOneMessageSQL
-	if n > 1 {
-		insert = insertMessagesSQL(n)
-	}
-	st, err := q.prepared(ctx, q.w, insert)
-	if err != nil {
-		return nil, err
-	}
-	res, err := st.ExecContext(ctx, insert, args...)
-	if err != nil {
-		return nil, err
-	}
-	if n == 1 {
-		rowid, err := res.LastInsertId()
-		return []int64{rowid}, err
-	}
-	const byID = `SELECT rowid FROM messages WHERE app_id = ? AND id BETWEEN ? AND ? ORDER BY id`
-	rows, err := q.w.QueryContext(ctx, byID, appID, first, first+int64(n)-1)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	rowids := make([]int64, 0, n)
-	for rows.Next() {
-		var rowid int64
-		if err := rows.Scan(&rowid); err != nil {
-			return nil, err
-		}
-		rowids = append(rowids, rowid)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(rowids) != n {
-		return nil, fmt.Errorf("stored %d messages, read back %d", n, len(rowids))
-	}
-	return rowids, nil
-}
+// Side rows of new messages, written after all the messages of an append.
+// Tags and mentions go in multi-row statements. Search text goes last, one
+// single-row statement per message: a statement that writes more than one
+// row opens a statement journal, whose savepoint makes FTS5 flush the terms
+// it holds to disk as a segment (and merge segments), so multi-row search
+// inserts would write a segment per statement where single rows write one
+// per transaction (or per later multi-row statement).
+const insertSearchSQL = `INSERT INTO message_search (rowid, text) VALUES (?, ?)`
 
-// Side rows of a new message, each written by a single-row statement. A
-// statement that writes more than one row (INSERT … SELECT, a trigger,
-// RETURNING) opens a statement journal, whose savepoint makes FTS5 flush
-// the terms it holds to disk: one segment per message, and merges.
-const (
-	insertSearchSQL  = `INSERT INTO message_search (rowid, text) VALUES (?, ?)`
-	insertTagSQL     = `INSERT OR IGNORE INTO message_tags (app_id, message_id, tag) VALUES (?, ?, ?)`
-	insertMentionSQL = `INSERT OR IGNORE INTO mentions (app_id, message_id, uid) VALUES (?, ?, ?)`
+var (
+	insertTags     = multiRow{head: `INSERT OR IGNORE INTO message_tags (app_id, message_id, tag) VALUES `, width: 3}
+	insertMentions = multiRow{head: `INSERT OR IGNORE INTO mentions (app_id, message_id, uid) VALUES `, width: 3}
 )
 
-// insertMessageSide writes message id's search text, tags and mentions
-// (the keys of m.Data.Mentions); rowid is the message's rowid.
-func (q *queries) insertMessageSide(ctx context.Context, appID string, id, rowid int64, m *parley.Message) error {
-	if m.Data.Text != "" {
-		st, err := q.prepared(ctx, q.w, insertSearchSQL)
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, insertSearchSQL, rowid, m.Data.Text); err != nil {
-			return fmt.Errorf("search text of %d: %w", id, err)
-		}
-	}
-	if len(m.Tags) > 0 {
-		st, err := q.prepared(ctx, q.w, insertTagSQL)
-		if err != nil {
-			return err
-		}
+// insertMessageSide writes the tags, mentions (the keys of
+// m.Data.Mentions) and search text of ms, whose ids start at first; rowids
+// are theirs.
+func (q *queries) insertMessageSide(ctx context.Context, appID string, first int64, rowids []int64, ms []*parley.Message) error {
+	var tags, mentions []any
+	for i, m := range ms {
+		id := first + int64(i)
 		for _, tag := range m.Tags {
-			if _, err := st.ExecContext(ctx, insertTagSQL, appID, id, tag); err != nil {
-				return fmt.Errorf("tags of %d: %w", id, err)
-			}
-		}
-	}
-	if len(m.Data.Mentions) > 0 {
-		st, err := q.prepared(ctx, q.w, insertMentionSQL)
-		if err != nil {
-			return err
+			tags = append(tags, appID, id, tag)
 		}
 		for uid := range m.Data.Mentions {
-			if _, err := st.ExecContext(ctx, insertMentionSQL, appID, id, uid); err != nil {
-				return fmt.Errorf("mentions of %d: %w", id, err)
-			}
+			mentions = append(mentions, appID, id, uid)
+		}
+	}
+	if err := q.execRows(ctx, insertTags, tags, nil); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	if err := q.execRows(ctx, insertMentions, mentions, nil); err != nil {
+		return fmt.Errorf("mentions: %w", err)
+	}
+	st, err := q.prepared(ctx, q.w, insertSearchSQL)
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		if m.Data.Text == "" {
+			continue
+		}
+		if _, err := st.ExecContext(ctx, insertSearchSQL, rowids[i], m.Data.Text); err != nil {
+			return fmt.Errorf("search text of %d: %w", first+int64(i), err)
 		}
 	}
 	return nil
-}
-
-// insertOneMessageSQL is insertMessagesSQL(1), the statement of the
-// message path, which appends one message at a time.
-var insertOneMessageSQL = insertMessagesSQL(1)
-
-// insertMessagesSQL is the INSERT of n messages.
-func insertMessagesSQL(n int) string {
-	row := "(" + placeholders(messageInsertColumns) + ")"
-	return `INSERT INTO messages (app_id, ` + messageColumns + `) VALUES ` +
-		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // messageSQL reads one message.

@@ -32,7 +32,7 @@ func fillMessaging(t *testing.T, s *Store) string {
 			return err
 		}
 		for _, m := range ms {
-			if err := tx.TouchConversation(ctx, a.ID, m); err != nil {
+			if err := tx.TouchConversation(ctx, a.ID, false, m); err != nil {
 				return err
 			}
 		}

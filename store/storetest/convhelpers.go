@@ -15,7 +15,7 @@ func send(t testing.TB, s parley.Store, appID string, m *parley.Message) int64 {
 		if err := tx.AppendMessages(t.Context(), appID, m); err != nil {
 			return err
 		}
-		return tx.TouchConversation(t.Context(), appID, m)
+		return tx.TouchConversation(t.Context(), appID, false, m)
 	})
 	if err != nil {
 		t.Fatalf("send %s → %s: %v", m.Sender, m.Receiver, err)

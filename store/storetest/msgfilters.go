@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -228,6 +229,7 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 		}
 	})
 
+	t.Run("BulkAppendSideRows", func(t *testing.T) { testBulkAppendSideRows(t, newStore) })
 	t.Run("AppIsolation", func(t *testing.T) {
 		s := newStore(t)
 		appA := seedFilterMessages(t, s)
@@ -297,5 +299,51 @@ func testSearchEscaping(t *testing.T, newStore func(t *testing.T) parley.Store) 
 		`say words`: {1}, `"say words"`: {1}, `wor* say`: {1}, `:`: nil, `-`: nil, `AND OR NOT`: nil,
 	} {
 		wantMessageIDs(t, s, a.ID, parley.MessageFilter{SearchKey: key}, want...)
+	}
+}
+
+// testBulkAppendSideRows appends batches of lengths that no single
+// statement size matches, after a purge left a gap in the store's own row
+// numbering, and checks that every message's search text, tags and
+// mentions name that message and no other.
+func testBulkAppendSideRows(t *testing.T, newStore func(t *testing.T) parley.Store) {
+	s := newStore(t)
+	appID := seedFilterMessages(t, s)
+	must(t, s.PurgeMessage(t.Context(), appID, 2), "PurgeMessage")
+	base, err := s.Messages(t.Context(), appID, parley.MessageFilter{})
+	if err != nil {
+		t.Fatalf("Messages: %v", err)
+	}
+	next := base[len(base)-1].ID + 1
+	for _, n := range []int{7, 300} {
+		ms := make([]*parley.Message, n)
+		for i := range ms {
+			ms[i] = groupMessage("g", "bob")
+			ms[i].Data.Text = fmt.Sprintf("word%dx%d", n, i)
+			if i%3 == 0 {
+				ms[i].Tags = []string{fmt.Sprintf("tag%dx%d", n, i)}
+			}
+			if i%5 == 0 {
+				ms[i].Data.Mentions = map[string]*parley.User{"cid": {UID: "cid"}}
+			}
+		}
+		mustAppend(t, s, appID, ms...)
+		var mentioned []int64
+		for i, m := range ms {
+			if m.ID != next+int64(i) {
+				t.Fatalf("batch of %d: message %d got id %d, want %d", n, i, m.ID, next+int64(i))
+			}
+			if i%37 == 0 || i == n-1 {
+				wantMessageIDs(t, s, appID, parley.MessageFilter{SearchKey: m.Data.Text}, m.ID)
+			}
+			if len(m.Tags) > 0 && i%11 == 0 {
+				wantMessageIDs(t, s, appID, parley.MessageFilter{Tags: m.Tags}, m.ID)
+			}
+			if m.Data.Mentions != nil {
+				mentioned = append(mentioned, m.ID)
+			}
+		}
+		wantMessageIDs(t, s, appID, parley.MessageFilter{MentionedUIDs: []string{"cid"}, AfterID: next - 1}, mentioned...)
+		next += int64(n)
 	}
 }

@@ -57,7 +57,7 @@ func testTouch(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		m.SentAt = t0 + 5
 		send(t, s, appID, m)
 		must(t, s.MarkReceipt(t.Context(), appID, "bob", "ann_user_bob", parley.ReceiptRead, 2, t0+6), "MarkReceipt")
-		must(t, s.TouchConversation(t.Context(), appID, old), "TouchConversation of an older message")
+		must(t, s.TouchConversation(t.Context(), appID, false, old), "TouchConversation of an older message")
 		wantEqual(t, view{"ann", 2, 2, 2, 0, t0 + 1, t0 + 5}, viewOf(t, s, appID, "bob", "ann_user_bob"), "bob's view")
 	})
 
@@ -96,11 +96,62 @@ func testTouch(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		wantEqual(t, view{"ann", 1, 1, 1, 0, t0, t0}, viewOf(t, s, appID, "ann", "ann_user_ann"), "ann's view")
 	})
 
+	t.Run("BatchAsEachInTurn", func(t *testing.T) {
+		// One touch of many messages leaves every viewer's conversations as
+		// touching them one by one does; logRead logs each sender's last
+		// message that is not an action, once per conversation.
+		batch := func() []*parley.Message {
+			ms := []*parley.Message{
+				userMessage("ann", "bob"),                      // 1
+				groupMessage("g", "ann"),                       // 2
+				userMessage("bob", "ann"),                      // 3
+				userMessage("ann", "bob"),                      // 4
+				groupMessage("g", parley.SystemUID),            // 5
+				actionMessage("g", "ann", parley.ActionJoined), // 6: ann's last in g, an action
+				userMessage("ann", "ann"),                      // 7
+				userMessage(parley.SystemUID, "bob"),           // 8
+				groupMessage("g", "bob"),                       // 9
+			}
+			for i, m := range ms {
+				m.SentAt = t0 + int64(i)
+			}
+			return ms
+		}
+		one, appOne := setup(t)
+		for _, m := range batch() {
+			must(t, one.InTx(t.Context(), func(tx parley.Tx) error {
+				if err := tx.AppendMessages(t.Context(), appOne, m); err != nil {
+					return err
+				}
+				return tx.TouchConversation(t.Context(), appOne, true, m)
+			}), "append and touch one")
+		}
+		all, appAll := setup(t)
+		ms := batch()
+		must(t, all.InTx(t.Context(), func(tx parley.Tx) error {
+			if err := tx.AppendMessages(t.Context(), appAll, ms...); err != nil {
+				return err
+			}
+			return tx.TouchConversation(t.Context(), appAll, true, ms...)
+		}), "append and touch all")
+		for _, vc := range [][2]string{{"ann", "ann_user_bob"}, {"bob", "ann_user_bob"}, {"ann", "group_g"},
+			{"ann", "ann_user_ann"}, {"bob", "app_system_user_bob"}} {
+			wantEqual(t, viewOf(t, one, appOne, vc[0], vc[1]), viewOf(t, all, appAll, vc[0], vc[1]), vc[0]+"'s view of "+vc[1])
+		}
+		read := func(uid string, upto, at int64) parley.ReceiptMark {
+			return parley.ReceiptMark{UID: uid, Kind: parley.ReceiptRead, UpToID: upto, At: t0 + at}
+		}
+		wantMarks(t, all, appAll, "ann_user_bob", 0, read("bob", 3, 2), read("ann", 4, 3))
+		wantMarks(t, all, appAll, "group_g", 0, read("ann", 2, 1), read("bob", 9, 8))
+		wantMarks(t, all, appAll, "ann_user_ann", 0, read("ann", 7, 6))
+		wantMarks(t, all, appAll, "app_system_user_bob", 0)
+	})
+
 	t.Run("MissingApp", func(t *testing.T) {
 		s, _ := setup(t)
 		m := userMessage("ann", "bob")
 		m.ID = 1
-		wantErr(t, s.TouchConversation(t.Context(), "app-none", m), parley.ErrNotFound, "TouchConversation in a missing app")
+		wantErr(t, s.TouchConversation(t.Context(), "app-none", false, m), parley.ErrNotFound, "TouchConversation in a missing app")
 	})
 }
 
