@@ -24,6 +24,10 @@ type Actor struct {
 	TokenID  string // the auth token used, if any (for logging out this token)
 	DeviceID string
 	Operator bool // the operator token: manages apps, and acts with full access in AppID
+	// User is the acting user as authentication found them (UID's record,
+	// read at the start of the request), when it read them; nil otherwise.
+	// Read only: it is shared by every call the request makes.
+	User *User
 }
 
 // IsUser reports whether the actor acts as a user: an auth token, or a full

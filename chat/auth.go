@@ -124,7 +124,7 @@ func (s *Service) onBehalfOf(ctx context.Context, a parley.Actor, uid string) (p
 		return parley.Actor{}, parley.Errorf(parley.KindUnauthorized, parley.CodeUserDeactivated,
 			"the onBehalfOf user %s is deactivated", id)
 	}
-	a.UID = id
+	a.UID, a.User = id, u
 	return a, nil
 }
 
@@ -155,5 +155,5 @@ func (s *Service) authToken(ctx context.Context, appID string, c Credentials) (p
 	if deviceID == "" {
 		deviceID = t.DeviceID
 	}
-	return parley.Actor{AppID: appID, Access: parley.AccessUser, UID: t.UID, TokenID: t.ID, DeviceID: deviceID}, nil
+	return parley.Actor{AppID: appID, Access: parley.AccessUser, UID: t.UID, TokenID: t.ID, DeviceID: deviceID, User: u}, nil
 }

@@ -30,7 +30,7 @@ type groupView struct {
 func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (*groupView, error) {
 	guid, _ = parley.NormalizeID(guid)
 	// Within a write batch the group and the membership are read once.
-	g, err := memoized(tx, "group\x00"+guid, func() (*parley.Group, error) {
+	g, err := memoized(tx, "group\x00"+a.AppID+"\x00"+guid, func() (*parley.Group, error) {
 		return tx.Group(ctx, a.AppID, guid, "")
 	})
 	if err != nil {
@@ -42,7 +42,7 @@ func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (
 		v.scope = parley.ScopeAdmin
 		return v, nil
 	}
-	me, err := memoized(tx, "member\x00"+guid+"\x00"+a.UID, func() (*parley.Member, error) {
+	me, err := memoized(tx, "member\x00"+a.AppID+"\x00"+guid+"\x00"+a.UID, func() (*parley.Member, error) {
 		return tx.Member(ctx, a.AppID, guid, a.UID)
 	})
 	switch {

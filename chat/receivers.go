@@ -30,24 +30,21 @@ func (s *Service) receiverOf(ctx context.Context, tx parley.Tx, a parley.Actor, 
 		return &receiver{id: v.g.GUID, conversationID: parley.GroupConversationID(v.g.GUID), entity: &g, group: v}, nil
 	}
 	uid, _ := parley.NormalizeID(id)
-	u, err := liveUser(ctx, tx, a.AppID, uid, "")
+	sender, viewer := a.ActingUID(), ""
+	if a.IsUser() {
+		viewer = sender // blocks bind users, not the app acting as one
+	}
+	u, err := liveUser(ctx, tx, a.AppID, uid, viewer)
 	if err != nil {
 		return nil, err
 	}
-	u.BlockedByMe, u.HasBlockedMe = nil, nil
-	sender := a.ActingUID()
-	if a.IsUser() {
-		iBlock, theyBlock, err := tx.Blocked(ctx, a.AppID, sender, uid)
-		if err != nil {
-			return nil, err
-		}
-		if iBlock {
-			return nil, msgErr(parley.KindForbidden, parley.CodeBlockedReceiver, "you blocked %s", uid)
-		}
-		if theyBlock {
-			return nil, msgErr(parley.KindForbidden, parley.CodeBlockedSender, "%s blocked you", uid)
-		}
+	if u.BlockedByMe != nil && *u.BlockedByMe {
+		return nil, msgErr(parley.KindForbidden, parley.CodeBlockedReceiver, "you blocked %s", uid)
 	}
+	if u.HasBlockedMe != nil && *u.HasBlockedMe {
+		return nil, msgErr(parley.KindForbidden, parley.CodeBlockedSender, "%s blocked you", uid)
+	}
+	u.BlockedByMe, u.HasBlockedMe = nil, nil
 	return &receiver{id: uid, conversationID: parley.UserConversationID(sender, uid), entity: u}, nil
 }
 

@@ -172,7 +172,7 @@ func (s *Service) prepare(ctx context.Context, tx parley.Tx, a parley.Actor, in 
 	}
 	m.Receiver, m.ConversationID = rc.id, rc.conversationID
 	m.Data.Entities = map[string]parley.Entity{
-		"sender":   {Entity: senderEntity(ctx, tx, a.AppID, sender), EntityType: "user"},
+		"sender":   {Entity: senderEntity(ctx, tx, a), EntityType: "user"},
 		"receiver": {Entity: rc.entity, EntityType: in.ReceiverType},
 	}
 	if err := s.linkThread(ctx, tx, a, m, int64(in.ParentID), int64(in.QuotedMessageID)); err != nil {
@@ -223,8 +223,18 @@ func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upl
 	return res.Message, nil
 }
 
-// senderEntity is entityUser, read once per batch.
-func senderEntity(ctx context.Context, tx parley.Tx, appID, uid string) *parley.User {
-	u, _ := memoized(tx, "user\x00"+uid, func() (*parley.User, error) { return entityUser(ctx, tx, appID, uid), nil })
+// senderEntity is the sender's entity of a message: the actor's user as
+// authentication read them (the sender as of the start of the request), or
+// else entityUser, read once per batch.
+func senderEntity(ctx context.Context, tx parley.Tx, a parley.Actor) *parley.User {
+	uid := a.ActingUID()
+	if a.User != nil && a.User.UID == uid {
+		u := *a.User
+		u.BlockedByMe, u.HasBlockedMe = nil, nil
+		return &u
+	}
+	u, _ := memoized(tx, "user\x00"+a.AppID+"\x00"+uid, func() (*parley.User, error) {
+		return entityUser(ctx, tx, a.AppID, uid), nil
+	})
 	return u
 }

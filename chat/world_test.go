@@ -14,7 +14,8 @@ import (
 )
 
 // world is a service over a fresh SQLite file with one app, n users who are
-// all members of group "room", and a context per user.
+// all members of group "room", and a context per user, as authenticated by
+// an auth token of theirs.
 type world struct {
 	svc   *chat.Service
 	st    *sqlite.Store
@@ -45,7 +46,17 @@ func newWorld(tb testing.TB, n int) *world {
 			tb.Fatal(err)
 		}
 		uids = append(uids, uid)
-		w.users = append(w.users, parley.NewContext(ctx, parley.Actor{AppID: w.appID, Access: parley.AccessUser, UID: uid}))
+		// Each user signs in as a client does: an auth token, checked by
+		// Authenticate.
+		tok, err := svc.CreateAuthToken(server, uid, parley.Device{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		a, err := svc.Authenticate(ctx, chat.Credentials{AppID: w.appID, AuthToken: tok.Token})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		w.users = append(w.users, parley.NewContext(ctx, a))
 	}
 	_, err = svc.CreateGroup(server, parley.NewGroup{GUID: "room", Name: "Room", Type: parley.GroupPublic,
 		Owner: uids[0], Members: parley.MemberLists{Participants: uids[1:min(n, 25)]}})

@@ -36,6 +36,7 @@ const readers = 4
 type Store struct {
 	queries
 	wdb, rdb *sql.DB
+	cp       *checkpointer
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -53,9 +54,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)") // an acknowledged write survives a power cut
 	wq := url.Values{"_txlock": {"immediate"}}
+	wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpoint)) // see checkpoint.go
 	rq := url.Values{"_query_only": {"1"}}
 	for k, v := range q {
-		wq[k], rq[k] = v, v
+		wq[k] = append(wq[k], v...)
+		rq[k] = v
 	}
 
 	wdb, err := sql.Open("sqlite", path+"?"+wq.Encode())
@@ -85,14 +88,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)
 	}
 
+	cp, err := startCheckpointer(path, q.Encode())
+	if err != nil {
+		rdb.Close()
+		wdb.Close()
+		return nil, err
+	}
 	qs := queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb, rc: newStmtCache(rdb), wc: newStmtCache(wdb)}
-	return &Store{queries: qs, wdb: wdb, rdb: rdb}, nil
+	return &Store{queries: qs, wdb: wdb, rdb: rdb, cp: cp}, nil
 }
 
 // Close closes both pools. The writer closes last, so that the last
 // connection checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
-	return errors.Join(s.rc.close(), s.wc.close(), s.rdb.Close(), s.wdb.Close())
+	return errors.Join(s.cp.close(), s.rc.close(), s.wc.close(), s.rdb.Close(), s.wdb.Close())
 }
 
 // Ping reports whether both pools reach the database.
