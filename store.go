@@ -48,6 +48,14 @@ type AppStore interface {
 	Apps(ctx context.Context) ([]*App, error)
 	// DeleteApp removes an app and everything that belongs to it; ErrNotFound.
 	DeleteApp(ctx context.Context, appID string) error
+	// AccessVersion returns a number that changes, in the same transaction,
+	// with every write that can change who may send what to whom in the
+	// app: a user created, removed, deactivated, reactivated or
+	// soft-deleted; a block made or lifted; a group created, removed or
+	// retyped; a membership begun, changed or ended; a ban made or lifted.
+	// Nothing else need move it (messages never do). So a check read after
+	// version v still holds while the version is v. ErrNotFound.
+	AccessVersion(ctx context.Context, appID string) (int64, error)
 
 	// CreateAPIKey stores a key (with its hash); ErrConflict on a taken id.
 	CreateAPIKey(ctx context.Context, k *APIKey) error

@@ -186,3 +186,78 @@ func TestBatchesKeepAppsApart(t *testing.T) {
 		t.Logf("no batch held more than one send (%+v): the test proved little this run", st)
 	}
 }
+
+// TestNoSendAfterKickOrBlock: sends checked before a kick or a block, and
+// written after it, are refused: once Kick or Block has returned, no
+// message of the kicked or blocked user commits into that conversation,
+// though the checks of a send are read outside the writer.
+func TestNoSendAfterKickOrBlock(t *testing.T) {
+	const victims = 10
+	w := newWorld(t, victims+2)
+	owner, target := w.users[0], w.users[1] // room's owner; the user who blocks
+	ctx := context.Background()
+	lastID := func() int64 {
+		ms, err := w.st.Messages(ctx, w.appID, parley.MessageFilter{Limit: 1})
+		if err != nil || len(ms) == 0 {
+			t.Fatalf("last message: %v", err)
+		}
+		return ms[0].ID
+	}
+	type to struct {
+		receiver, typ string
+		refusal       string
+	}
+	targets := []to{{"room", parley.ReceiverGroup, parley.CodeNotAMember}, {"u001", parley.ReceiverUser, parley.CodeBlockedSender}}
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, victims*len(targets)*8)
+	for v := 2; v < victims+2; v++ {
+		for _, tg := range targets {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					_, err := w.svc.Send(w.users[v], parley.NewMessage{Receiver: tg.receiver, ReceiverType: tg.typ,
+						Data: parley.MessageInput{Text: fmt.Sprint(i)}}, nil)
+					var pe *parley.Error
+					switch {
+					case err == nil:
+						if i < 3 {
+							sent <- struct{}{}
+						}
+					case errors.As(err, &pe) && pe.Code == tg.refusal:
+						return
+					default:
+						t.Errorf("u%03d → %s: %v, want success or %s", v, tg.receiver, err, tg.refusal)
+						return
+					}
+				}
+			}()
+		}
+	}
+	for range victims * len(targets) * 3 { // everyone is sending
+		<-sent
+	}
+	after := map[string]int64{} // "uid group|user" → the log's last id once the refusal was in force
+	for v := 2; v < victims+2; v++ {
+		uid := fmt.Sprintf("u%03d", v)
+		if err := w.svc.Kick(owner, "room", uid); err != nil {
+			t.Fatal(err)
+		}
+		after[uid+" group"] = lastID()
+		if _, err := w.svc.BlockUsers(target, "u001", []string{uid}); err != nil {
+			t.Fatal(err)
+		}
+		after[uid+" user"] = lastID()
+	}
+	wg.Wait()
+	ms, err := w.st.Messages(ctx, w.appID, parley.MessageFilter{Categories: []string{parley.CategoryMessage}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if bound, ok := after[m.Sender+" "+m.ReceiverType]; ok && m.ID > bound {
+			t.Errorf("message %d from %s to %s committed after the %s was in force (log at %d)",
+				m.ID, m.Sender, m.Receiver, map[string]string{"group": "kick", "user": "block"}[m.ReceiverType], bound)
+		}
+	}
+}

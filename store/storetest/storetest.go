@@ -33,6 +33,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 	t.Run("Reactions", func(t *testing.T) { TestReactions(t, newStore) })
 	t.Run("Conversations", func(t *testing.T) { TestConversations(t, newStore) })
 	t.Run("Receipts", func(t *testing.T) { TestReceipts(t, newStore) })
+	t.Run("AccessVersion", func(t *testing.T) { TestAccessVersion(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { TestTx(t, newStore) })
 }
 
