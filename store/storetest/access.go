@@ -64,15 +64,7 @@ func TestAccessVersion(t *testing.T, newStore func(t *testing.T) parley.Store) {
 			g.Type = parley.GroupPrivate
 			return s.UpdateGroup(ctx, a.ID, g)
 		}},
-		{"SendAndTouch", false, func() error {
-			return s.InTx(ctx, func(tx parley.Tx) error {
-				m := groupMessage("g", "cid")
-				if err := tx.AppendMessages(ctx, a.ID, m); err != nil {
-					return err
-				}
-				return tx.TouchConversation(ctx, a.ID, true, m)
-			})
-		}},
+		{"SendAndTouch", false, func() error { return appendAndTouch(t, s, a.ID, true, groupMessage("g", "cid")) }},
 		{"MarkReceipt", false, func() error {
 			return s.MarkReceipt(ctx, a.ID, "bob", "group_g", parley.ReceiptRead, 1, t0)
 		}},

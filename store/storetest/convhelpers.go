@@ -8,19 +8,23 @@ import (
 )
 
 // send appends m and touches its conversation in one transaction, as the
-// chat service sends a message, and returns m's id.
+// chat service sends a message (but for the sender's read receipt), and
+// returns m's id.
 func send(t testing.TB, s parley.Store, appID string, m *parley.Message) int64 {
 	t.Helper()
-	err := s.InTx(t.Context(), func(tx parley.Tx) error {
-		if err := tx.AppendMessages(t.Context(), appID, m); err != nil {
+	must(t, appendAndTouch(t, s, appID, false, m), fmt.Sprintf("send %s → %s", m.Sender, m.Receiver))
+	return m.ID
+}
+
+// appendAndTouch appends ms and touches their conversations (logRead as
+// TouchConversation takes it) in one transaction.
+func appendAndTouch(t testing.TB, s parley.Store, appID string, logRead bool, ms ...*parley.Message) error {
+	return s.InTx(t.Context(), func(tx parley.Tx) error {
+		if err := tx.AppendMessages(t.Context(), appID, ms...); err != nil {
 			return err
 		}
-		return tx.TouchConversation(t.Context(), appID, false, m)
+		return tx.TouchConversation(t.Context(), appID, logRead, ms...)
 	})
-	if err != nil {
-		t.Fatalf("send %s → %s: %v", m.Sender, m.Receiver, err)
-	}
-	return m.ID
 }
 
 // actionMessage returns a group action message (a membership change) by sender.

@@ -119,21 +119,11 @@ func testTouch(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		}
 		one, appOne := setup(t)
 		for _, m := range batch() {
-			must(t, one.InTx(t.Context(), func(tx parley.Tx) error {
-				if err := tx.AppendMessages(t.Context(), appOne, m); err != nil {
-					return err
-				}
-				return tx.TouchConversation(t.Context(), appOne, true, m)
-			}), "append and touch one")
+			must(t, appendAndTouch(t, one, appOne, true, m), "append and touch one")
 		}
 		all, appAll := setup(t)
 		ms := batch()
-		must(t, all.InTx(t.Context(), func(tx parley.Tx) error {
-			if err := tx.AppendMessages(t.Context(), appAll, ms...); err != nil {
-				return err
-			}
-			return tx.TouchConversation(t.Context(), appAll, true, ms...)
-		}), "append and touch all")
+		must(t, appendAndTouch(t, all, appAll, true, ms...), "append and touch all")
 		for _, vc := range [][2]string{{"ann", "ann_user_bob"}, {"bob", "ann_user_bob"}, {"ann", "group_g"},
 			{"ann", "ann_user_ann"}, {"bob", "app_system_user_bob"}} {
 			wantEqual(t, viewOf(t, one, appOne, vc[0], vc[1]), viewOf(t, all, appAll, vc[0], vc[1]), vc[0]+"'s view of "+vc[1])
