@@ -149,7 +149,7 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 	if err != nil {
 		return storeErr(err, nil, nil)
 	}
-	s.dropUploads(ctx, drop)
+	s.dropUploads(ctx, a.AppID, drop)
 	return nil
 }
 
