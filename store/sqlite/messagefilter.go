@@ -253,9 +253,8 @@ const userVisible = `(m.sender = ? OR m.receiver = ?)`
 
 // aboutID is, for an action message about a message (aliased m: category
 // action, type message, an edit or a delete naming the message in
-// data.entities.on), the id of that message; NULL for any other message.
-const aboutID = `(CASE WHEN m.category = '` + parley.CategoryAction + `' AND m.type = '` + parley.TypeMessage +
-	`' THEN CAST(m.data ->> '$.entities.on.entity.id' AS INTEGER) END)`
+// data.entities.on), the id of that message.
+const aboutID = `CAST(m.data ->> '$.entities.on.entity.id' AS INTEGER)`
 
 // visibleTo keeps the messages viewer may see: by receiver type, the rule
 // of group messages or the rule of user messages; and with
@@ -273,7 +272,8 @@ func visibleTo(w *conds, viewer string, acrossConversations bool) {
 		w.add(`NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
 			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= m.id)`, viewer)
 	}
-	w.add(`(`+aboutID+` IS NULL OR ((m.receiver_type != '`+parley.ReceiverGroup+`' OR `+groupVisibleAt(aboutID)+`)
+	w.add(`(m.category != '`+parley.CategoryAction+`' OR m.type != '`+parley.TypeMessage+`'
+		OR ((m.receiver_type != '`+parley.ReceiverGroup+`' OR `+groupVisibleAt(aboutID)+`)
 		AND NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
 			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= `+aboutID+`)))`, viewer, viewer)
 }
