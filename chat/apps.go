@@ -162,6 +162,7 @@ func (s *Service) DeleteApp(ctx context.Context, appID string) error {
 	if err := s.store.DeleteApp(ctx, appID); err != nil {
 		return storeErr(err, errAppNotFound(appID), nil)
 	}
+	s.publish(ctx, sessionEnd(appID, "", ""))
 	if s.blobs != nil {
 		// The app is gone for good: a client hanging up must not stop this.
 		ctx := context.WithoutCancel(ctx)
