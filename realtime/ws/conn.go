@@ -224,7 +224,13 @@ func (c *Conn) teardownLocked(code int) {
 func (c *Conn) consume(b []byte) {
 	c.lastRead.Store(c.srv.now())
 	if c.p.failed {
-		return // the stream broke: bytes after the error mean nothing
+		// Bytes after a broken frame or a close frame mean nothing. Once
+		// our close frame is out, the client is answering it: the socket
+		// has just been drained, so it can close without a reset.
+		if c.state.Load() == stateLinger {
+			c.teardownLocked(CloseAbnormal)
+		}
+		return
 	}
 	c.p.feed(b)
 	for {

@@ -76,6 +76,13 @@ func newTestServer(t *testing.T, cfg Config, h Handler) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts := newHTTPServer(t, s, h)
+	t.Cleanup(func() { s.Close() })
+	return ts
+}
+
+// newHTTPServer serves s with httptest; it does not close s at cleanup.
+func newHTTPServer(t *testing.T, s *Server, h Handler) *testServer {
 	ts := &testServer{Server: s, conns: make(chan *Conn, 1024)}
 	ts.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := s.Upgrade(w, r, h)
@@ -85,10 +92,7 @@ func newTestServer(t *testing.T, cfg Config, h Handler) *testServer {
 		ts.conns <- c
 	}))
 	ts.url = "ws" + strings.TrimPrefix(ts.http.URL, "http")
-	t.Cleanup(func() {
-		s.Close()
-		ts.http.Close()
-	})
+	t.Cleanup(ts.http.Close)
 	return ts
 }
 

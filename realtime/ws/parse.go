@@ -75,6 +75,7 @@ func (p *parser) next(max int) (ev event, payload []byte, code int) {
 				return evError, nil, code
 			}
 			if !done {
+				p.in = nil // all of it went into partial
 				return evNone, nil, 0
 			}
 			frame, p.partial = p.partial, nil
@@ -110,7 +111,7 @@ func (p *parser) fill(max int) (h header, done bool, code int) {
 	for {
 		need := headerSize(p.partial)
 		var ok bool
-		if len(p.partial) >= need {
+		if len(p.partial) >= 2 { // enough for the first checks
 			h, ok, code = p.header(p.partial, max)
 			if code != 0 {
 				return h, false, code

@@ -319,7 +319,9 @@ func (s *Server) Close() error {
 // cuts those lingering after their close frame past their deadline.
 func (s *Server) sweep() {
 	defer close(s.sweepDone)
-	tick := max(min(s.cfg.IdleTimeout, s.cfg.PingInterval)/4, time.Millisecond)
+	// A quarter of the shortest timing, so timeouts fire at most 25% late;
+	// at least every half second, so lingering connections end on time.
+	tick := max(min(s.cfg.IdleTimeout/4, s.cfg.PingInterval/4, maxLinger/2), time.Millisecond)
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	var idle, ping, linger []*Conn
