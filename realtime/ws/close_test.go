@@ -219,6 +219,23 @@ func TestSlowConsumer(t *testing.T) {
 	}
 }
 
+// A client that stops reading while its queue is still under MaxQueue is
+// closed when a write cannot finish within WriteTimeout, also as 4008.
+func TestWriteTimeout(t *testing.T) {
+	h := &testHandler{}
+	ts := newTestServer(t, Config{MaxQueue: 1 << 30, WriteTimeout: 100 * time.Millisecond}, h)
+	dial(t, ts.url) // never reads
+	sc := ts.next(t)
+	// 32 MiB: more than the socket buffers hold, far less than MaxQueue.
+	f := Prepare(bytes.Repeat([]byte("w"), 64<<10))
+	for range 512 {
+		if !sc.Send(f) {
+			break // already timed out
+		}
+	}
+	h.waitClosed(t, sc, CloseSlow)
+}
+
 // A panic in Message is logged with its stack and closes that connection
 // with 1011; the poller and the other connections go on.
 func TestHandlerPanic(t *testing.T) {
