@@ -293,12 +293,12 @@ func TestServerClose(t *testing.T) {
 		go func() { // each client reads, then answers the close
 			defer wg.Done()
 			cl.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-			f, err := ws.ReadFrame(cl.r)
+			f, err := readWire(cl.r)
 			if err != nil || string(f.Payload) != "queued before close" {
 				errs <- fmt.Errorf("first frame %q, %v", f.Payload, err)
 				return
 			}
-			f, err = ws.ReadFrame(cl.r)
+			f, err = readWire(cl.r)
 			if err != nil || f.Header.OpCode != ws.OpClose || int(f.Payload[0])<<8|int(f.Payload[1]) != CloseGoingAway {
 				errs <- fmt.Errorf("want close 1001, got %v %q, %v", f.Header.OpCode, f.Payload, err)
 				return

@@ -64,7 +64,7 @@ func TestManyConnections(t *testing.T) {
 					errs <- err
 					return
 				}
-				f, err := ws.ReadFrame(nc)
+				f, err := readWire(nc)
 				if err != nil {
 					errs <- err
 					return
@@ -111,7 +111,7 @@ func TestFrameWithHandshake(t *testing.T) {
 	}
 	br := bufio.NewReader(nc)
 	readHandshake(t, br)
-	f, err := ws.ReadFrame(br)
+	f, err := readWire(br)
 	if err != nil {
 		t.Fatal(err)
 	}
