@@ -226,11 +226,13 @@ func TestMeasureFanout(t *testing.T) {
 		}
 	}
 	late := time.Since(start) - time.Duration(paced*groups)*time.Millisecond
+	lastSend := time.Now()
 	waitDrained(conns)
+	backlog := time.Since(lastSend)
 	pacedCPU := cpuTime() - cpu
 	line = waitLine(t, results)
-	t.Logf("paced: %d groups x %d members, one frame per ms (%.0f deliveries/s) for %v, sender %v behind schedule at the end; server CPU %.2f µs per delivery; clients: %s",
-		groups, size, float64(size)*1000, time.Duration(paced*groups)*time.Millisecond, late.Round(time.Millisecond),
+	t.Logf("paced: %d groups x %d members, one frame per ms (%.0f deliveries/s) for %v, sender %v behind schedule at the end, queues empty %v after the last Send; server CPU %.2f µs per delivery; clients: %s",
+		groups, size, float64(size)*1000, time.Duration(paced*groups)*time.Millisecond, late.Round(time.Millisecond), backlog.Round(time.Millisecond),
 		float64(pacedCPU.Microseconds())/float64(paced*groups*size), line)
 }
 
@@ -367,7 +369,7 @@ func fanoutClient(conns []net.Conn, frames int) {
 		}
 		slices.Sort(ds)
 		q := func(f float64) time.Duration { return ds[int(f*float64(len(ds)-1))].Round(10 * time.Microsecond) }
-		fmt.Printf("%d deliveries, latency p50 %v p99 %v max %v\n", len(ds), q(0.5), q(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
+		fmt.Printf("%d deliveries, latency p50 %v p99 %v max %v, client CPU so far %v\n", len(ds), q(0.5), q(0.99), ds[len(ds)-1].Round(10*time.Microsecond), cpuTime().Round(time.Millisecond))
 	}
 	report(phase1)
 	report(phase2)
