@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -357,4 +358,57 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// Sends from many goroutines racing with closes from both sides and with
+// the socket dropping: no race, no panic, Closed exactly once each.
+func TestConcurrentSendAndClose(t *testing.T) {
+	h := &testHandler{}
+	ts := newTestServer(t, Config{MaxQueue: 64 << 10}, h)
+	const n = 12
+	var wg sync.WaitGroup
+	var conns []*Conn
+	for i := range n {
+		cl := dial(t, ts.url)
+		sc := ts.next(t)
+		conns = append(conns, sc)
+		f := Prepare(bytes.Repeat([]byte{'c'}, 512))
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 300 {
+					sc.Send(f)
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch i % 3 {
+			case 0: // the server closes
+				sc.Close(4001, "done")
+				wsutil.ReadServerData(cl.nc)
+			case 1: // the client closes
+				cl.nc.Write(rawFrame(fin|opClose, true, closeBody(CloseNormal, "")))
+			case 2: // the socket drops
+				cl.nc.Close()
+			}
+			io.Copy(io.Discard, cl.nc)
+		}()
+	}
+	wg.Wait()
+	for _, sc := range conns {
+		sc.Close(CloseNormal, "")
+		waitFor(t, 10*time.Second, "Closed called", func() bool { return len(h.codes(sc)) > 0 })
+	}
+	waitFor(t, 10*time.Second, "Len 0", func() bool { return ts.Len() == 0 })
+	for _, sc := range conns {
+		if got := h.codes(sc); len(got) != 1 {
+			t.Errorf("Closed called %d times: %v", len(got), got)
+		}
+		if sc.Send(Prepare([]byte("x"))) {
+			t.Error("Send on a closed connection returned true")
+		}
+	}
 }
