@@ -177,6 +177,10 @@ func (c *Conn) flush() {
 // close frame or EOF arrives or the linger time passes.
 func (c *Conn) closeSent() {
 	c.mu.Lock()
+	if c.state.Load() != stateClosing { // the connection ended meanwhile
+		c.mu.Unlock()
+		return
+	}
 	peer := c.peerClosed
 	if !peer {
 		c.lingerUntil.Store(c.srv.now() + int64(c.srv.linger))
