@@ -38,13 +38,14 @@ var (
 )
 
 // value checks the value at c.i, which goes into a t (nil: unknown, any).
+// Only objects and arrays look at t: scalars cost no reflection.
 func (c *keyChecker) value(t reflect.Type) error {
-	t = concrete(t)
 	c.space()
 	switch c.b[c.i] {
 	case '{':
-		return c.object(t)
+		return c.object(concrete(t))
 	case '[':
+		t = concrete(t)
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
