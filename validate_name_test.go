@@ -10,7 +10,7 @@ func TestCheckName(t *testing.T) {
 		{"Alice", ""},
 		{"Zoë", ""},
 		{"e\u0301", ""}, // a letter and its combining accent
-		{"👩‍👩‍👧", ""},  // joined by zero-width joiners
+		{"👩‍👩‍👧", ""},   // joined by zero-width joiners
 		{"محمد", ""},
 		{"Alice\u200F", ""}, // a right-to-left mark beside text
 		{"Al\x00ice", CodeInvalidParam},
@@ -27,7 +27,7 @@ func TestCheckName(t *testing.T) {
 		{"\u2800\u2800", CodeEmptyName},
 		{"\uFE0F", CodeEmptyName},
 		{"\U000E0041", CodeEmptyName}, // a tag character
-		{"\u3000", CodeEmptyName},      // ideographic space
+		{"\u3000", CodeEmptyName},     // ideographic space
 	} {
 		err := CheckName("name", c.in)
 		if got := CodeOf(err); got != c.code {
