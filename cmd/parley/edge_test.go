@@ -318,7 +318,9 @@ func TestOperatorTokenTooShort(t *testing.T) {
 		t.Errorf("a short token in the environment: %v", err)
 	}
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--data", t.TempDir()}, io.Discard, &stderr); code != 2 ||
+	stopped, stop := context.WithCancel(context.Background())
+	stop() // a serve that starts returns at once
+	if code := run(stopped, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, io.Discard, &stderr); code != 2 ||
 		!strings.Contains(stderr.String(), "operator-token") {
 		t.Errorf("serve with a short token: exit %d, stderr %q", code, stderr.String())
 	}
