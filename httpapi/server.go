@@ -263,7 +263,7 @@ func (s *Server) corsHeaders(w http.ResponseWriter, r *http.Request) bool {
 	h.Set("Access-Control-Allow-Origin", origin)
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, appid, apikey, authtoken, onBehalfOf, resource, sdk, X-Request-Id")
-	h.Set("Access-Control-Expose-Headers", "X-Request-Id")
+	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
 	h.Set("Access-Control-Max-Age", "600")
 	return true
 }

@@ -85,9 +85,13 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.printBootstrap(boot, dbPath)
 
+	// One set of limits for every transport: the WebSocket gateway takes
+	// the same *ratelimit.Limits, so a client can't escape a limit (or
+	// reset its failed authentications) by switching.
+	limits := ratelimit.NewLimits(m.Config.Rates)
 	api := httpapi.New(httpapi.Config{Service: m.Service, Store: st, Logger: m.Logger,
 		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
-		Limits: ratelimit.NewLimits(m.Config.Rates), ClientIPHeader: m.Config.ClientIPHeader,
+		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
 		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes})
 	// No ReadTimeout or WriteTimeout: they bound a whole request or
 	// response, which would cut off large uploads and downloads on slow
