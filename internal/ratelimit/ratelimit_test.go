@@ -174,3 +174,16 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequest: what the limits add to a request (an app's and a
+// user's bucket), from all cores at once.
+func BenchmarkRequest(b *testing.B) {
+	l := NewLimits(DefaultRates())
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			l.Request("app", fmt.Sprintf("u%d", i%1000))
+		}
+	})
+}
