@@ -92,7 +92,6 @@ func New(cfg Config) *Server {
 // body limits, the /v3.0 alias, then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	var err error
 	info := &reqInfo{id: r.Header.Get("X-Request-Id")}
 	if info.id == "" || len(info.id) > 64 {
 		info.id = newRequestID()
@@ -118,10 +117,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = "/v3/" + rest
 		r.URL.RawPath = ""
 	}
-	if info.query, err = parseQuery(r.URL.RawQuery); err != nil {
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
 		writeError(rw, err)
 		return
 	}
+	info.query = q
 	if isUpgrade(r) {
 		// A WebSocket upgrade (GET /v3/ws) outlives every HTTP timeout.
 		// Here, before its handler hijacks the connection, is where its
