@@ -10,6 +10,7 @@ const (
 	CodeRouteNotFound   = "ERR_ROUTE_NOT_FOUND"
 	CodeMethodNotAllowd = "ERR_METHOD_NOT_ALLOWED"
 	CodeRateLimited     = "ERR_TOO_MANY_REQUESTS"
+	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT" // a request body that stopped arriving (408)
 
 	// Authentication and access.
 	CodeEmptyAppID        = "AUTH_ERR_EMPTY_APPID"

@@ -22,12 +22,22 @@ func (s *Server) public(h handlerFunc) http.Handler {
 }
 
 // api adapts a handler behind authentication: the credentials become the
-// actor in the request's context. What the actor may do is chat's call.
-func (s *Server) api(h handlerFunc) http.Handler {
+// actor in the request's context. What the actor may do is chat's call; how
+// often, limits.go's.
+func (s *Server) api(h handlerFunc) http.Handler { return s.authed(h, false) }
+
+// apiSend is api for a route that sends a message: the request also takes
+// from the user's and the app's message budgets.
+func (s *Server) apiSend(h handlerFunc) http.Handler { return s.authed(h, true) }
+
+func (s *Server) authed(h handlerFunc, sends bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := credentials(r)
 		infoFrom(r.Context()).app = c.AppID
-		a, err := s.svc.Authenticate(r.Context(), c)
+		a, err := s.authenticate(w, r, c)
+		if err == nil {
+			err = s.admit(w, a, sends)
+		}
 		if err != nil {
 			s.finish(w, r, err)
 			return
@@ -60,8 +70,9 @@ func credentials(r *http.Request) chat.Credentials {
 		OnBehalfOf: strings.TrimSpace(r.Header.Get("onBehalfOf")),
 		DeviceID:   strings.TrimSpace(r.Header.Get("deviceId")),
 	}
-	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		c.Operator = strings.TrimSpace(bearer)
+	// The scheme is case-insensitive (RFC 9110 §11.1): bearer, BEARER.
+	if scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		c.Operator = strings.TrimSpace(tok)
 	}
 	if c.AppID == "" {
 		c.AppID = appFromHost(r.Host)

@@ -58,7 +58,7 @@ var servingURL = regexp.MustCompile(`url=(http://\S+)`)
 func startChild(t *testing.T, dir string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+" --operator-token op")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+" --operator-token durability-operator-token-0")
 	c := &child{cmd: cmd, stdout: &syncBuffer{}}
 	cmd.Stdout = c.stdout
 	stderr, err := cmd.StderrPipe()

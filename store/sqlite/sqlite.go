@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -47,6 +48,9 @@ var _ parley.Store = (*Store)(nil)
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("sqlite: open: unusable path %q", path)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -96,6 +100,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	qs := queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb, rc: newStmtCache(rdb), wc: newStmtCache(wdb)}
 	return &Store{queries: qs, wdb: wdb, rdb: rdb, cp: cp}, nil
+}
+
+// createPrivate creates the database file, owner-only, unless it exists.
+// The file holds every message and key hash; left to SQLite it would take
+// 0644 from the umask. SQLite gives the -wal and -shm files it makes the
+// mode of the database file, so they are 0600 too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create: %w", err)
+	}
+	return f.Close()
 }
 
 // Close closes both pools. The writer closes last, so that the last
