@@ -261,3 +261,41 @@ func TestNoSendAfterKickOrBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyRefusesMultipleReceivers: a reply goes to its parent's
+// conversation only; chat refuses multipleReceivers with it (Reply, and
+// Send with a parent), 400 ERR_INVALID_PARAMETER, and writes nothing.
+func TestReplyRefusesMultipleReceivers(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 3)
+	ann := w.users[1]
+	parent, err := w.svc.Send(ann, parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
+		Data: parley.MessageInput{Text: "parent"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := w.st.Messages(context.Background(), w.appID, parley.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := &parley.MultipleReceivers{UIDs: []string{"u002"}, GUIDs: []string{"room"}}
+	reply := parley.NewMessage{ParentID: parley.FlexID(parent.Message.ID), MultipleReceivers: many,
+		Data: parley.MessageInput{Text: "reply"}}
+	_, errReply := w.svc.Reply(ann, reply, nil)
+	_, errSend := w.svc.Send(ann, reply, nil)
+	for what, err := range map[string]error{"Reply": errReply, "Send with parentId": errSend} {
+		if pe, ok := parley.AsError(err); !ok || pe.Kind != parley.KindInvalid || pe.Code != parley.CodeInvalidParam {
+			t.Errorf("%s with multipleReceivers: %v, want a %s refusal", what, err, parley.CodeInvalidParam)
+		}
+	}
+	after, err := w.st.Messages(context.Background(), w.appID, parley.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("refused replies wrote %d messages", len(after)-len(before))
+	}
+	if p, err := w.st.Message(context.Background(), w.appID, parent.Message.ID); err != nil || p.ReplyCount != 0 {
+		t.Errorf("parent after refused replies: %+v, %v; want replyCount 0", p, err)
+	}
+}

@@ -169,6 +169,10 @@ type queries struct {
 	// transaction sees it, written to the app's counter just before the
 	// commit. See lastMessageID; InSavepoint restores it on a rollback.
 	lastIDs map[string]int64
+	// savepoints are InSavepoint's, innermost last, each marked once
+	// opened (see savepoint.go); spErr is a failure to open one.
+	savepoints []bool
+	spErr      error
 }
 
 var _ parley.Tx = (*queries)(nil)
@@ -199,6 +203,9 @@ func (q *queries) write(ctx context.Context, fn func(q *queries) error) error {
 func (q *queries) prepared(ctx context.Context, db querier, query string) (querier, error) {
 	if q.tx == nil {
 		return db, nil
+	}
+	if db == q.w && len(q.savepoints) > 0 {
+		q.openSavepoints(ctx) // a write: see savepoint.go
 	}
 	if st, ok := q.stmts[query]; ok {
 		return stmtQuerier{st}, nil
@@ -249,7 +256,7 @@ func runTx(ctx context.Context, c *stmtCache, opts *sql.TxOptions, fn func(q *qu
 		}
 	}()
 	q := &queries{tx: tx, cache: c}
-	q.r, q.w = txQuerier{q}, txQuerier{q}
+	q.r, q.w = txQuerier{q: q}, txQuerier{q: q, write: true}
 	err = fn(q)
 	if err == nil {
 		err = q.saveMessageIDs(ctx)

@@ -96,6 +96,21 @@ func TestSavepoints(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		wantEqual(t, []bool{true, false}, []bool{found(t, s, "outer"), found(t, s, "inner")}, "settings outer, inner")
 	})
 
+	t.Run("OuterFailureUndoesInner", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		must(t, s.InTx(t.Context(), func(tx parley.Tx) error {
+			err := tx.InSavepoint(t.Context(), func(tx parley.Tx) error {
+				// The first write comes under the inner savepoint.
+				must(t, tx.InSavepoint(t.Context(), func(tx parley.Tx) error { return set(t, tx, "inner") }), "inner InSavepoint")
+				return errRefused
+			})
+			wantErr(t, err, errRefused, "outer InSavepoint")
+			return set(t, tx, "after")
+		}), "InTx")
+		wantEqual(t, []bool{false, true}, []bool{found(t, s, "inner"), found(t, s, "after")}, "settings inner, after")
+	})
+
 	t.Run("MessageIDsStayDense", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
