@@ -172,7 +172,7 @@ func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
 				continue
 			}
 			var abort bool
-			if errs[i], abort = w.run(b, stx, j); abort {
+			if abort, errs[i] = w.run(b, stx, j); abort {
 				return errs[i]
 			}
 		}
@@ -195,8 +195,8 @@ func (e *jobFailed) Unwrap() error { return e.err }
 // hangs up must not interrupt a statement of the shared transaction (in
 // SQLite an interrupted write rolls back the whole transaction). A job that
 // fails leaves nothing: its savepoint is rolled back and its pending
-// messages dropped. run reports whether the failure aborts the batch.
-func (w *writer) run(b *batch, stx parley.Tx, j *writeJob) (err error, abort bool) {
+// messages dropped. run reports whether its failure aborts the batch.
+func (w *writer) run(b *batch, stx parley.Tx, j *writeJob) (abort bool, err error) {
 	ctx := context.WithoutCancel(j.ctx)
 	mark := len(b.pending)
 	err = stx.InSavepoint(ctx, func(tx parley.Tx) (err error) {
@@ -211,17 +211,17 @@ func (w *writer) run(b *batch, stx parley.Tx, j *writeJob) (err error, abort boo
 		return nil
 	})
 	if err == nil {
-		return nil, false
+		return false, nil
 	}
 	b.pending = b.pending[:mark]
 	jf, ok := err.(*jobFailed) // not errors.As: a failed rollback joins its error to it
 	switch {
 	case !ok:
-		return err, true // the savepoint failed: the transaction is suspect
+		return true, err // the savepoint failed: the transaction is suspect
 	case jf.panicked || isRule(jf.err):
-		return jf.err, false // undone by the savepoint; the batch goes on
+		return false, jf.err // undone by the savepoint; the batch goes on
 	}
-	return jf.err, true
+	return true, jf.err // the store failed: the transaction is suspect
 }
 
 // panicked logs a recovered panic with its stack and returns the internal
