@@ -22,7 +22,12 @@ var statusOf = map[parley.Kind]int{
 	parley.KindConflict:     http.StatusConflict,
 	parley.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	parley.KindTooMany:      http.StatusTooManyRequests,
+	parley.KindUnavailable:  http.StatusServiceUnavailable,
 }
+
+// statusClientClosed is the status logged for a request whose client went
+// away before the answer, as nginx counts it; no client reads it.
+const statusClientClosed = 499
 
 // envelope is the success body.
 type envelope struct {

@@ -100,10 +100,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("X-Request-Id", info.id)
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.ErrorContext(r.Context(), "panic", "request_id", info.id, "panic", p)
-			if rw.status == 0 {
-				writeError(rw, parley.Internal(nil))
-			}
+			s.recovered(r.Context(), rw, info.id, p)
 		}
 		s.log.InfoContext(r.Context(), "request", "method", r.Method, "route", info.route(r),
 			"status", rw.code(), "duration_ms", float64(time.Since(start).Microseconds())/1000,

@@ -69,7 +69,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	dbPath := filepath.Join(m.Config.DataDir, "parley.db")
-	st, err := sqlite.Open(ctx, dbPath)
+	st, err := sqlite.Open(ctx, dbPath, sqlite.WithLogger(m.Logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
