@@ -218,14 +218,15 @@ type MessageEditStore interface {
 	// conversation states and one-to-one conversations.
 	PurgeUserMessages(ctx context.Context, appID, uid string) error
 
-	// AddReaction records a reaction; ErrConflict if the user already
-	// reacted so on that message.
+	// AddReaction records a reaction and sets its id, greater than that of
+	// every reaction added before (ids are never reused); ErrConflict if the
+	// user already reacted so on that message.
 	AddReaction(ctx context.Context, appID string, r *Reaction) error
 	// RemoveReaction removes one; ErrNotFound.
 	RemoveReaction(ctx context.Context, appID string, messageID int64, uid, reaction string) error
-	// Reactions lists a message's reactions (one emoji, or all when
-	// reaction is empty), oldest first, with the users and the total.
-	Reactions(ctx context.Context, appID string, messageID int64, reaction string, p Page) ([]*Reaction, int, error)
+	// Reactions lists a message's reactions as f selects them, in id order,
+	// with their users.
+	Reactions(ctx context.Context, appID string, messageID int64, f ReactionFilter) ([]*Reaction, error)
 	// ReactionCounts aggregates the reactions of each message in ids, per
 	// emoji (ordered by first reaction), marking those of viewer.
 	ReactionCounts(ctx context.Context, appID, viewer string, ids []int64) (map[int64][]ReactionCount, error)

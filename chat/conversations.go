@@ -6,8 +6,11 @@ import (
 	"github.com/parleychat/parley"
 )
 
-func errConversationNotFound() *parley.Error {
-	return msgErr(parley.KindNotFound, parley.CodeConversationNotFound, "no such conversation")
+// errConversationNoAccess is CometChat's answer for a conversation that is
+// not there for the user: one with no message yet (404 here), or a group's
+// the user is not a member of (403, see conversationID).
+func errConversationNoAccess() *parley.Error {
+	return msgErr(parley.KindNotFound, parley.CodeConversationNoAccess, "no such conversation: it has no message yet")
 }
 
 // Conversations lists the acting user's conversations, newest first.
@@ -80,6 +83,10 @@ func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer 
 		return "", err
 	}
 	if err := v.needMember(ctx, s.store); err != nil {
+		if parley.CodeOf(err) == parley.CodeNotAMember {
+			return "", msgErr(parley.KindForbidden, parley.CodeConversationNoAccess,
+				"the conversation of a group is only its members'")
+		}
 		return "", err
 	}
 	return parley.GroupConversationID(v.g.GUID), nil
@@ -94,7 +101,7 @@ func (s *Service) Conversation(ctx context.Context, typ, peer string) (*parley.C
 	}
 	c, err := s.store.Conversation(ctx, a.AppID, a.UID, id)
 	if err != nil {
-		return nil, storeErr(err, errConversationNotFound(), nil)
+		return nil, storeErr(err, errConversationNoAccess(), nil)
 	}
 	s.fillConversation(ctx, a, c)
 	return c, nil
@@ -120,7 +127,7 @@ func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []
 		return tx.SetConversationTags(ctx, a.AppID, a.UID, id, tags)
 	})
 	if err != nil {
-		return nil, storeErr(err, errConversationNotFound(), nil)
+		return nil, storeErr(err, errConversationNoAccess(), nil)
 	}
 	return s.Conversation(ctx, typ, peer)
 }
@@ -139,7 +146,7 @@ func (s *Service) DeleteConversation(ctx context.Context, typ, peer string) erro
 			return err
 		}
 		return tx.ClearConversation(ctx, a.AppID, a.UID, id, c.LatestMessageID)
-	}), errConversationNotFound(), nil)
+	}), errConversationNoAccess(), nil)
 }
 
 // MarkDelivered moves the acting user's delivered watermark to messageID.
@@ -167,7 +174,7 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 		if messageID == 0 && kind != "unread" { // no messageId: the whole conversation
 			c, err := tx.Conversation(ctx, a.AppID, a.UID, id)
 			if err != nil {
-				return storeErr(err, errConversationNotFound(), nil)
+				return storeErr(err, errConversationNoAccess(), nil)
 			}
 			messageID = c.LatestMessageID
 		}

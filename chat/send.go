@@ -40,7 +40,7 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 	}
 	in.Data.Attachments = append(in.Data.Attachments, stored...)
 	if needsFiles(&in) && len(in.Data.Attachments) == 0 {
-		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "a %s message needs a file or an attachment url", in.Type)
+		return nil, msgErr(parley.KindInvalid, parley.CodeEmptyMessageFile, "a %s message needs a file or an attachment url", in.Type)
 	}
 	res, err := s.sendAll(ctx, a, in)
 	if err != nil || !carries(a.AppID, res, stored) {

@@ -271,12 +271,13 @@ func (s *Server) listReactions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	p := q.page()
+	f := reactionFilter(q)
+	f.Reaction = r.PathValue("reaction")
 	if q.err != nil {
 		return q.err
 	}
-	rs, meta, err := s.svc.Reactions(r.Context(), id, r.PathValue("reaction"), p)
-	return paged(w, rs, meta, err)
+	p, err := s.svc.Reactions(r.Context(), id, f)
+	return reactionPage(w, p, err)
 }
 
 func (s *Server) interacted(w http.ResponseWriter, r *http.Request) error {
