@@ -43,7 +43,7 @@ const (
 
 // SocketAuth checks the auth token of a WebSocket's first frame for app
 // appID and returns the actor it makes, its device set to deviceID (else
-// the token's). Errors: AUTH_ERR_APPID_NOT_FOUND, AUTH_ERR_EMPTY_APPID,
+// the token's). Errors: AUTH_ERR_INVALID_APPID, AUTH_ERR_EMPTY_APPID,
 // AUTH_ERR_AUTH_TOKEN_NOT_FOUND, AUTH_ERR_USER_DEACTIVATED.
 func (s *Service) SocketAuth(ctx context.Context, appID, authToken, deviceID string) (parley.Actor, error) {
 	if authToken == "" {
