@@ -91,6 +91,12 @@ type UserStore interface {
 	PurgeUser(ctx context.Context, appID, uid string) error
 	// CountUsersWithRole counts users (deleted ones too) holding a role.
 	CountUsersWithRole(ctx context.Context, appID, role string) (int, error)
+	// SetPresence writes a user's status and, when lastActiveAt is not 0,
+	// their lastActiveAt, and nothing else; ErrNotFound.
+	SetPresence(ctx context.Context, appID, uid, status string, lastActiveAt int64) error
+	// ResetPresence sets every user of the app whose status is available to
+	// offline with lastActiveAt at, and says how many it changed.
+	ResetPresence(ctx context.Context, appID string, at int64) (int, error)
 }
 
 // TokenStore keeps auth tokens.
@@ -171,6 +177,9 @@ type GroupStore interface {
 	EndMember(ctx context.Context, appID, guid, uid string, leftID, at int64) error
 	// UserGroups lists the guids of the groups uid is a current member of.
 	UserGroups(ctx context.Context, appID, uid string) ([]string, error)
+	// UserMemberships maps each group uid is a current member of to the
+	// JoinedID of that membership.
+	UserMemberships(ctx context.Context, appID, uid string) (map[string]int64, error)
 
 	// Ban records a ban; ErrConflict if uid is banned already.
 	Ban(ctx context.Context, appID, guid, uid, by string, at int64) error

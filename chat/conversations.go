@@ -169,7 +169,7 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 			if err != nil {
 				return storeErr(err, errConversationNotFound(), nil)
 			}
-			return tx.MarkReceipt(ctx, a.AppID, a.UID, id, kind, c.LatestMessageID, s.unix())
+			messageID = c.LatestMessageID
 		}
 		m, err := s.visibleMessage(ctx, tx, a, messageID)
 		if err != nil {
@@ -181,6 +181,24 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 		if kind == "unread" {
 			return tx.MarkUnread(ctx, a.AppID, a.UID, id, messageID)
 		}
-		return tx.MarkReceipt(ctx, a.AppID, a.UID, id, kind, messageID, s.unix())
+		now := s.unix()
+		if err := tx.MarkReceipt(ctx, a.AppID, a.UID, id, kind, messageID, now); err != nil {
+			return err
+		}
+		s.afterCommit(ctx, tx, s.receiptEvent(ctx, a, m, kind, now))
+		return nil
 	}), nil, nil)
+}
+
+// receiptEvent tells the sender of m (and the reader's other devices) that
+// the reader's watermark of kind reached m.
+func (s *Service) receiptEvent(ctx context.Context, a parley.Actor, m *parley.Message, kind string, at int64) *parley.Event {
+	e := s.aboutMessage(ctx, parley.EventReceipt, m, map[string]any{
+		"action": kind, "messageId": idString(m.ID), "user": a.User, "timestamp": at,
+		"receiverType": m.ReceiverType, "conversationId": m.ConversationID,
+	})
+	if e != nil {
+		e.Route.Target = m.Sender
+	}
+	return e
 }

@@ -26,8 +26,9 @@ func (s *Service) mayChange(ctx context.Context, tx parley.Tx, a parley.Actor, m
 	return msgErr(parley.KindForbidden, parley.CodeNotASender, "only the sender may change this message")
 }
 
-// messageAction writes the edited/deleted action message about m.
-func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Actor, m *parley.Message, action string) error {
+// messageAction writes the edited/deleted action message about m and
+// returns it.
+func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Actor, m *parley.Message, action string) (*parley.Message, error) {
 	now := s.unix()
 	snap := *m
 	snap.Data.Entities, snap.Data.Reactions = nil, nil
@@ -38,7 +39,7 @@ func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Acto
 			"on":  {Entity: &snap, EntityType: "message"},
 			"for": m.Data.Entities["receiver"],
 		}}}
-	return tx.AppendMessages(ctx, a.AppID, act)
+	return act, tx.AppendMessages(ctx, a.AppID, act)
 }
 
 // EditMessage changes a message's text, metadata or tags (its sender, or a
@@ -48,7 +49,7 @@ func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUp
 	if err != nil {
 		return nil, err
 	}
-	var out *parley.Message
+	var out, act *parley.Message
 	err = s.writer.do(ctx, func(tx parley.Tx) error {
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
@@ -71,11 +72,13 @@ func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUp
 			return err
 		}
 		out = m
-		return s.messageAction(ctx, tx, a, m, parley.ActionEdited)
+		act, err = s.messageAction(ctx, tx, a, m, parley.ActionEdited)
+		return err
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)
 	}
+	s.publishMessages(ctx, a.AppID, act)
 	s.decorate(ctx, a, []*parley.Message{out})
 	return out, nil
 }
@@ -117,7 +120,10 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 	if err != nil {
 		return err
 	}
-	var drop []parley.Attachment
+	var (
+		drop []parley.Attachment
+		act  *parley.Message
+	)
 	err = s.writer.do(ctx, func(tx parley.Tx) error {
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
@@ -138,7 +144,7 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 		now := s.unix()
 		m.DeletedAt, m.DeletedBy, m.UpdatedAt = now, a.ActingUID(), now
 		m.Data = parley.MessageData{Entities: m.Data.Entities}
-		if err := s.messageAction(ctx, tx, a, m, parley.ActionDeleted); err != nil {
+		if act, err = s.messageAction(ctx, tx, a, m, parley.ActionDeleted); err != nil {
 			return err
 		}
 		if permanent {
@@ -149,6 +155,7 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 	if err != nil {
 		return storeErr(err, nil, nil)
 	}
+	s.publishMessages(ctx, a.AppID, act)
 	s.dropUploads(ctx, drop)
 	return nil
 }

@@ -199,8 +199,11 @@ func (s *Service) UpdateGroup(ctx context.Context, guid string, in parley.GroupU
 			}
 		}
 		var err error
-		out, err = tx.Group(ctx, v.a.AppID, v.g.GUID, v.a.UID)
-		return err
+		if out, err = tx.Group(ctx, v.a.AppID, v.g.GUID, v.a.UID); err != nil {
+			return err
+		}
+		s.afterCommit(ctx, tx, s.groupEvent(ctx, parley.EventGroupUpdate, out))
+		return nil
 	})
 	return out, err
 }
@@ -263,6 +266,10 @@ func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
 		if err := mayAct(actDelete, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
 			return err
 		}
-		return tx.DeleteGroup(ctx, v.a.AppID, v.g.GUID)
+		if err := tx.DeleteGroup(ctx, v.a.AppID, v.g.GUID); err != nil {
+			return err
+		}
+		s.afterCommit(ctx, tx, s.groupEvent(ctx, parley.EventGroupGone, v.g))
+		return nil
 	})
 }

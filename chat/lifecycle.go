@@ -27,6 +27,7 @@ func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) er
 		if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
 			return err
 		}
+		s.afterCommit(ctx, tx, sessionEnd(a.AppID, uid, ""))
 		if permanent {
 			if err := tx.PurgeUserMessages(ctx, a.AppID, uid); err != nil {
 				return err
@@ -90,6 +91,7 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 				if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
 					return err
 				}
+				s.afterCommit(ctx, tx, sessionEnd(a.AppID, uid, ""))
 			}
 			if err := tx.UpdateUser(ctx, a.AppID, u); err != nil {
 				return err
@@ -147,6 +149,7 @@ func (s *Service) UpdateMe(ctx context.Context, in MeUpdate) (*parley.User, erro
 		if err := tx.UpdateUser(ctx, a.AppID, u); err != nil {
 			return err
 		}
+		s.afterCommit(ctx, tx, s.userUpdated(ctx, a.AppID, u))
 		if a.TokenID == "" || deviceEmpty(in.Device) {
 			return nil
 		}
@@ -167,5 +170,9 @@ func (s *Service) Logout(ctx context.Context) error {
 	if a.TokenID == "" {
 		return invalid("logging out needs an authtoken")
 	}
-	return storeErr(s.store.DeleteAuthToken(ctx, a.AppID, a.TokenID), errTokenNotFound(), nil)
+	if err := s.store.DeleteAuthToken(ctx, a.AppID, a.TokenID); err != nil {
+		return storeErr(err, errTokenNotFound(), nil)
+	}
+	s.publish(ctx, sessionEnd(a.AppID, a.UID, a.TokenID))
+	return nil
 }

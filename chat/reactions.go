@@ -46,13 +46,18 @@ func (s *Service) react(ctx context.Context, id int64, reaction string, add bool
 		if m, err = s.reactable(ctx, tx, a, id); err != nil {
 			return err
 		}
+		r := &parley.Reaction{MessageID: id, UID: a.UID, Reaction: reaction, ReactedAt: s.unix()}
 		if add {
-			r := &parley.Reaction{MessageID: id, UID: a.UID, Reaction: reaction, ReactedAt: s.unix()}
-			return storeErr(tx.AddReaction(ctx, a.AppID, r), nil,
+			err = storeErr(tx.AddReaction(ctx, a.AppID, r), nil,
 				msgErr(parley.KindConflict, parley.CodeAlreadyReacted, "you already reacted %s", reaction))
+		} else {
+			err = storeErr(tx.RemoveReaction(ctx, a.AppID, id, a.UID, reaction),
+				msgErr(parley.KindNotFound, parley.CodeReactionNotFound, "you have no %s reaction on this message", reaction), nil)
 		}
-		return storeErr(tx.RemoveReaction(ctx, a.AppID, id, a.UID, reaction),
-			msgErr(parley.KindNotFound, parley.CodeReactionNotFound, "you have no %s reaction on this message", reaction), nil)
+		if err == nil {
+			s.afterCommit(ctx, tx, s.reactionEvent(ctx, a, m, r, add))
+		}
+		return err
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)
@@ -136,6 +141,10 @@ func (s *Service) Interact(ctx context.Context, id int64, elementIDs []string) (
 			}
 		}
 		out.Completed = goalMet(m.Data.InteractionGoal, out.Interactions)
+		if out.Completed {
+			e := s.aboutMessage(ctx, parley.EventInteraction, m, out)
+			s.afterCommit(ctx, tx, e)
+		}
 		return nil
 	})
 	if err != nil {
@@ -171,4 +180,30 @@ func goalMet(g *parley.InteractionGoal, ins []parley.Interaction) bool {
 		return true
 	}
 	return false
+}
+
+// reactionEvent reports a reaction added to or removed from m.
+func (s *Service) reactionEvent(ctx context.Context, a parley.Actor, m *parley.Message, r *parley.Reaction, add bool) *parley.Event {
+	action := "message_reaction_removed"
+	if add {
+		action = "message_reaction_added"
+	}
+	rc := *r
+	rc.User = a.User
+	return s.aboutMessage(ctx, parley.EventReaction, m, map[string]any{"action": action, "reaction": &rc})
+}
+
+// aboutMessage builds an event about message m, addressed like m and routed
+// to those who may see it.
+func (s *Service) aboutMessage(ctx context.Context, typ string, m *parley.Message, body any) *parley.Event {
+	a := parley.ActorFrom(ctx)
+	receiver := m.Receiver
+	if m.ReceiverType == parley.ReceiverUser && receiver == a.UID {
+		receiver = m.Sender
+	}
+	e := to(s.event(ctx, typ, body), receiver, m.ReceiverType)
+	if e != nil {
+		e.Route.About = m.ID
+	}
+	return e
 }

@@ -36,7 +36,11 @@ func (s *Service) relate(ctx context.Context, appID, owner string, uids []string
 			if _, err := liveUser(ctx, tx, appID, other, ""); err != nil {
 				return err
 			}
-			return fn(tx, other)
+			if err := fn(tx, other); err != nil {
+				return err
+			}
+			s.afterCommit(ctx, tx, relationEvent(appID, owner, []string{other}))
+			return nil
 		})
 		if err != nil {
 			if _, ok := parley.AsError(err); !ok {

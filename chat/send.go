@@ -120,10 +120,11 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 	var (
 		out    *parley.Message
 		stored bool // a muid retry of a message stored before
+		fresh  bool // written by this job, so published by this call
 	)
 	err := s.writer.do(ctx, func(tx parley.Tx) error {
 		m, err := s.prepare(ctx, tx, a, in)
-		stored = err == nil && m.ID != 0
+		stored, fresh = err == nil && m.ID != 0, false
 		if err != nil || stored || isPending(tx, m) { // a rule failed, or a muid retry
 			out = m
 			return err
@@ -131,11 +132,14 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 		if err := s.commitMessage(ctx, tx, a.AppID, m); err != nil {
 			return err
 		}
-		out = m
+		out, fresh = m, true
 		return nil
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)
+	}
+	if fresh {
+		s.publishMessages(ctx, a.AppID, out)
 	}
 	if stored {
 		s.decorate(ctx, a, []*parley.Message{out})

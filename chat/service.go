@@ -47,6 +47,9 @@ type Config struct {
 	// PasswordCost is the bcrypt cost of group passwords; bcrypt's default
 	// when zero. Tests lower it.
 	PasswordCost int
+	// Broker carries the events of committed changes to the real-time
+	// hubs; nil publishes nothing.
+	Broker parley.Broker
 }
 
 // Service carries out every operation of Parley.
@@ -62,12 +65,14 @@ type Service struct {
 	maxUpload    int64
 	publicURL    string
 	mediaKey     atomic.Pointer[[]byte]
+	broker       parley.Broker
 }
 
 // New returns a Service over cfg.Store.
 func New(cfg Config) *Service {
-	s := &Service{store: cfg.Store, log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
-		passwordCost: cfg.PasswordCost}
+	s := &Service{log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
+		passwordCost: cfg.PasswordCost, broker: cfg.Broker}
+	s.store = publishingStore{Store: cfg.Store, s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost
 	}

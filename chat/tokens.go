@@ -171,7 +171,11 @@ func (s *Service) DeleteAuthToken(ctx context.Context, uid, handle string) error
 		if err != nil {
 			return err
 		}
-		return storeErr(tx.DeleteAuthToken(ctx, a.AppID, t.ID), errTokenNotFound(), nil)
+		if err := tx.DeleteAuthToken(ctx, a.AppID, t.ID); err != nil {
+			return storeErr(err, errTokenNotFound(), nil)
+		}
+		s.afterCommit(ctx, tx, sessionEnd(a.AppID, uid, t.ID))
+		return nil
 	})
 }
 
@@ -186,5 +190,9 @@ func (s *Service) FlushAuthTokens(ctx context.Context, uid string) (int, error) 
 		return 0, err
 	}
 	n, err := s.store.DeleteAuthTokens(ctx, a.AppID, uid)
-	return n, storeErr(err, nil, nil)
+	if err != nil {
+		return 0, storeErr(err, nil, nil)
+	}
+	s.publish(ctx, sessionEnd(a.AppID, uid, ""))
+	return n, nil
 }

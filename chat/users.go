@@ -207,7 +207,11 @@ func (s *Service) updateUser(ctx context.Context, appID, uid string, in parley.U
 			return err
 		}
 		u.UpdatedAt = s.unix()
-		return tx.UpdateUser(ctx, appID, u)
+		if err := tx.UpdateUser(ctx, appID, u); err != nil {
+			return err
+		}
+		s.afterCommit(ctx, tx, s.userUpdated(ctx, appID, u))
+		return nil
 	})
 	if err != nil {
 		return nil, storeErr(err, errUIDNotFound(uid), nil)

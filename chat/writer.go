@@ -212,6 +212,7 @@ func appendAndTouch(ctx context.Context, tx parley.Tx, appID string, ms ...*parl
 	if err := tx.AppendMessages(ctx, appID, ms...); err != nil {
 		return err
 	}
+	recordAppended(tx, appID, ms...)
 	return tx.TouchConversation(ctx, appID, sendingIsReading, ms...)
 }
 

@@ -233,3 +233,29 @@ func listPaged[T any](ctx context.Context, q *queries, countSQL, listSQL string,
 	})
 	return out, total, err
 }
+
+// UserMemberships maps the groups uid is a current member of to the id at
+// which each membership began.
+func (q *queries) UserMemberships(ctx context.Context, appID, uid string) (map[string]int64, error) {
+	op := fmt.Sprintf("memberships of %q", uid)
+	rows, err := q.r.QueryContext(ctx,
+		`SELECT guid, joined_id FROM memberships WHERE app_id = ? AND uid = ? AND left_id IS NULL`,
+		appID, uid)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var guid string
+		var joined int64
+		if err := rows.Scan(&guid, &joined); err != nil {
+			return nil, fail(op, err)
+		}
+		out[guid] = joined
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}

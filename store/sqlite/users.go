@@ -134,3 +134,27 @@ func (q *queries) CountUsersWithRole(ctx context.Context, appID, role string) (i
 	}
 	return n, nil
 }
+
+// SetPresence writes a user's status (and lastActiveAt unless 0); ErrNotFound.
+func (q *queries) SetPresence(ctx context.Context, appID, uid, status string, lastActiveAt int64) error {
+	res, err := q.w.ExecContext(ctx,
+		`UPDATE users SET status = ?, last_active_at = CASE WHEN ? = 0 THEN last_active_at ELSE ? END
+		 WHERE app_id = ? AND uid = ?`,
+		status, lastActiveAt, lastActiveAt, appID, uid)
+	return changed(fmt.Sprintf("presence of %q", uid), res, err)
+}
+
+// ResetPresence sets the app's available users offline at at.
+func (q *queries) ResetPresence(ctx context.Context, appID string, at int64) (int, error) {
+	res, err := q.w.ExecContext(ctx,
+		`UPDATE users SET status = ?, last_active_at = ? WHERE app_id = ? AND status = ?`,
+		parley.StatusOffline, at, appID, parley.StatusAvailable)
+	if err != nil {
+		return 0, fail("reset presence", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fail("reset presence", err)
+	}
+	return int(n), nil
+}

@@ -34,6 +34,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 	t.Run("Conversations", func(t *testing.T) { TestConversations(t, newStore) })
 	t.Run("Receipts", func(t *testing.T) { TestReceipts(t, newStore) })
 	t.Run("AccessVersion", func(t *testing.T) { TestAccessVersion(t, newStore) })
+	t.Run("Presence", func(t *testing.T) { TestPresence(t, newStore) })
 	t.Run("Tx", func(t *testing.T) { TestTx(t, newStore) })
 }
 
