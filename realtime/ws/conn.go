@@ -1,0 +1,336 @@
+package ws
+
+import (
+	"errors"
+	"io"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Connection states. A connection only moves forward through them.
+const (
+	stateOpen    uint32 = iota
+	stateClosing        // close requested: queued frames, then the close frame, are being written
+	stateLinger         // close frame written: waiting briefly for the client's close or EOF
+	stateDone           // socket closed, Closed called
+)
+
+// Conn is one WebSocket connection. While it is idle it holds no goroutine
+// and no buffer: its bytes are read by the server's pollers when they
+// arrive, and a writer goroutine exists only while its queue is not empty.
+// Its methods are safe for concurrent use.
+type Conn struct {
+	srv *Server
+	h   Handler
+	nc  net.Conn // kept referenced so the socket is not finalized
+	rc  syscall.RawConn
+	id  uint64
+	fd  int // registered with a poller; -1 when read by a goroutine
+
+	// rmu is held while bytes are read and parsed and while the Handler is
+	// called, which makes Handler calls for one connection sequential.
+	// Lock order: rmu before mu.
+	rmu sync.Mutex
+	p   parser
+
+	state       atomic.Uint32 // written under mu
+	lastRead    atomic.Int64  // Server.now of the last bytes received
+	lingerUntil atomic.Int64
+	lastPing    int64 // Server.now of the last ping; the sweeper's alone
+
+	mu         sync.Mutex
+	queue      net.Buffers // frames waiting for the writer; nil when none
+	queued     int         // bytes in queue
+	inflight   int         // bytes the writer is writing now
+	writing    bool        // a writer goroutine is running (or has finished for good)
+	peerClosed bool        // the client's close frame was received
+	code       int         // the close code, once not open
+	value      any
+}
+
+// Send queues f for the connection without blocking. It returns false when
+// the connection is closing or closed, or when f would take the bytes
+// queued or being written past MaxQueue: the queue is then dropped and the
+// connection closed with CloseSlow, and the caller never waits on a slow
+// reader.
+func (c *Conn) Send(f *Frame) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Load() != stateOpen {
+		return false
+	}
+	if c.queued+c.inflight+len(f.b) > c.srv.cfg.MaxQueue {
+		c.overflowLocked()
+		return false
+	}
+	c.queue = append(c.queue, f.b)
+	c.queued += len(f.b)
+	c.kickLocked()
+	return true
+}
+
+// sendControl queues a ping or pong; it counts against MaxQueue like data.
+func (c *Conn) sendControl(b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Load() != stateOpen {
+		return
+	}
+	if c.queued+c.inflight+len(b) > c.srv.cfg.MaxQueue {
+		c.overflowLocked()
+		return
+	}
+	c.queue = append(c.queue, b)
+	c.queued += len(b)
+	c.kickLocked()
+}
+
+// overflowLocked drops the frames not yet handed to the writer (the batch
+// being written completes, so the stream stays well formed) and closes with
+// CloseSlow: the client reconnects and resumes from its last message id.
+func (c *Conn) overflowLocked() {
+	clear(c.queue)
+	c.queue, c.queued = nil, 0
+	c.closeLocked(CloseSlow, "send queue overflow")
+}
+
+// Close sends the frames already queued, then a close frame with code and
+// reason (cut to 123 bytes), then closes the socket, each write bounded by
+// WriteTimeout. It does not wait. Closing a connection that is already
+// closing or closed does nothing.
+func (c *Conn) Close(code int, reason string) {
+	c.mu.Lock()
+	c.closeLocked(code, reason)
+	c.mu.Unlock()
+}
+
+func (c *Conn) closeLocked(code int, reason string) {
+	if c.state.Load() != stateOpen {
+		return
+	}
+	c.code = code
+	c.state.Store(stateClosing)
+	// Nothing is queued after the close frame, so the writer knows it
+	// has written the last frame when it drains the queue in this state.
+	c.queue = append(c.queue, closeFrame(code, reason))
+	c.kickLocked()
+}
+
+// kickLocked starts the writer goroutine unless one is running.
+func (c *Conn) kickLocked() {
+	if c.writing {
+		return
+	}
+	c.writing = true
+	c.srv.wg.Add(1)
+	go c.flush()
+}
+
+// flush is the writer: it runs while the queue is not empty, writing all
+// queued frames at once (one writev) without holding the lock, and exits
+// when the queue is empty, so an idle connection has no goroutine.
+func (c *Conn) flush() {
+	defer c.srv.wg.Done()
+	for {
+		c.mu.Lock()
+		c.inflight = 0
+		if len(c.queue) == 0 || c.state.Load() >= stateLinger {
+			if c.state.Load() == stateOpen {
+				c.writing = false
+			}
+			c.mu.Unlock()
+			return
+		}
+		bufs := c.queue
+		last := c.state.Load() == stateClosing // the close frame is in bufs
+		c.queue, c.inflight, c.queued = nil, c.queued, 0
+		c.mu.Unlock()
+
+		c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+		_, err := bufs.WriteTo(c.nc)
+		if err != nil {
+			c.srv.log.Debug("ws: write failed", "remote", c.nc.RemoteAddr(), "err", err)
+			c.teardown(CloseAbnormal)
+			return
+		}
+		if last {
+			c.closeSent()
+			return
+		}
+	}
+}
+
+// closeSent follows the close frame's write. If the client already closed,
+// the handshake is complete and the socket is closed now. Otherwise the
+// connection half-closes (FIN) and lingers, reading, until the client's
+// close frame or EOF arrives or the linger time passes.
+func (c *Conn) closeSent() {
+	c.mu.Lock()
+	peer := c.peerClosed
+	if !peer {
+		c.lingerUntil.Store(c.srv.now() + int64(c.srv.linger))
+		c.state.Store(stateLinger)
+	}
+	c.mu.Unlock()
+	if peer {
+		c.teardown(CloseAbnormal)
+		return
+	}
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+}
+
+// teardown ends the connection: socket closed, unregistered, Closed called
+// once. code is used only if no close code was set before.
+func (c *Conn) teardown(code int) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	c.teardownLocked(code)
+}
+
+// teardownLocked is teardown with rmu held.
+func (c *Conn) teardownLocked(code int) {
+	c.mu.Lock()
+	if c.state.Load() == stateDone {
+		c.mu.Unlock()
+		return
+	}
+	if c.state.Load() == stateOpen {
+		c.code = code
+	}
+	code = c.code
+	c.state.Store(stateDone)
+	clear(c.queue)
+	c.queue, c.queued = nil, 0
+	c.mu.Unlock()
+	c.p = parser{}
+	c.srv.unregister(c)
+	c.nc.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			c.srv.log.Error("ws: Handler.Closed panicked", "remote", c.nc.RemoteAddr(), "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	c.h.Closed(c, code)
+}
+
+// consume parses bytes read from the client and acts on every complete
+// frame. rmu must be held.
+func (c *Conn) consume(b []byte) {
+	c.lastRead.Store(c.srv.now())
+	if c.p.failed {
+		// Bytes after a broken frame or a close frame mean nothing. Once
+		// our close frame is out, the client is answering it: the socket
+		// has just been drained, so it can close without a reset.
+		if c.state.Load() == stateLinger {
+			c.teardownLocked(CloseAbnormal)
+		}
+		return
+	}
+	c.p.feed(b)
+	for {
+		ev, payload, code := c.p.next(c.srv.cfg.MaxFrame)
+		switch ev {
+		case evNone:
+			return
+		case evText:
+			if c.state.Load() == stateOpen {
+				c.dispatch(payload)
+			}
+		case evPing:
+			c.sendControl(encode(opPong, payload))
+		case evPong:
+			// Only proof of life, already recorded in lastRead.
+		case evClose:
+			c.peerClose(code)
+			c.p = parser{failed: true}
+			return
+		case evError:
+			c.p = parser{failed: true}
+			if c.state.Load() == stateLinger {
+				c.teardownLocked(code)
+				return
+			}
+			c.Close(code, "")
+			return
+		}
+	}
+}
+
+// peerClose handles the client's close frame: answer it (after the frames
+// already queued) unless a close frame was already sent, in which case the
+// handshake is complete.
+func (c *Conn) peerClose(code int) {
+	c.mu.Lock()
+	c.peerClosed = true
+	st := c.state.Load()
+	if st == stateOpen {
+		c.closeLocked(code, "")
+	}
+	c.mu.Unlock()
+	if st == stateLinger {
+		c.teardownLocked(code)
+	}
+}
+
+// dispatch calls Handler.Message, turning a panic into a log entry and a
+// close with CloseInternalError, so one bad message never stops a poller.
+func (c *Conn) dispatch(payload []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.srv.log.Error("ws: Handler.Message panicked", "remote", c.nc.RemoteAddr(), "panic", r, "stack", string(debug.Stack()))
+			c.Close(CloseInternalError, "internal error")
+		}
+	}()
+	c.h.Message(c, payload)
+}
+
+// readLoop reads a connection that no poller can watch (a TLS connection,
+// or no epoll on this system) with a goroutine of its own.
+func (c *Conn) readLoop() {
+	defer c.srv.wg.Done()
+	buf := make([]byte, 4<<10)
+	for {
+		n, err := c.nc.Read(buf)
+		c.rmu.Lock()
+		if c.state.Load() == stateDone {
+			c.rmu.Unlock()
+			return
+		}
+		if n > 0 {
+			c.consume(buf[:n])
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				c.srv.log.Debug("ws: read failed", "remote", c.nc.RemoteAddr(), "err", err)
+			}
+			c.teardownLocked(CloseAbnormal)
+			c.rmu.Unlock()
+			return
+		}
+		c.rmu.Unlock()
+	}
+}
+
+// RemoteAddr returns the client's network address.
+func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// SetValue stores a value for the connection's owner, such as the hub's
+// session.
+func (c *Conn) SetValue(v any) {
+	c.mu.Lock()
+	c.value = v
+	c.mu.Unlock()
+}
+
+// Value returns the value given to SetValue or UpgradeValue.
+func (c *Conn) Value() any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.value
+}
