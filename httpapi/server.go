@@ -28,6 +28,9 @@ type Config struct {
 	// MaxUploadBody limits multipart bodies (messages with files);
 	// DefaultMaxUploadBody when 0.
 	MaxUploadBody int64
+	// Realtime serves GET /v3/ws (package realtime's hub); without it the
+	// route does not exist.
+	Realtime http.Handler
 }
 
 // DefaultMaxUploadBody is the multipart body limit when Config leaves it 0.
@@ -44,13 +47,14 @@ type Server struct {
 	cors    []string
 	maxBody int64
 	maxUp   int64
+	rt      http.Handler
 	mux     *http.ServeMux
 }
 
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
-		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, mux: http.NewServeMux()}
+		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: http.NewServeMux()}
 	if s.maxUp == 0 {
 		s.maxUp = DefaultMaxUploadBody
 	}

@@ -24,19 +24,25 @@ type Config struct {
 	LogFormat     string        // --log-format, PARLEY_LOG_FORMAT: text | json
 	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
+	WSMaxConns    int           // --ws-max-conns, PARLEY_WS_MAX_CONNS: WebSocket connections per user
+	PresenceGrace time.Duration // --presence-grace, PARLEY_PRESENCE_GRACE
+	ResumeLimit   int           // --resume-limit, PARLEY_RESUME_LIMIT: messages a resuming socket is sent
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr:         "127.0.0.1:8080",
-		DataDir:      "./parley-data",
-		CORSOrigins:  []string{"*"},
-		MaxBody:      1 << 20,
-		MaxUpload:    25 << 20,
-		LogFormat:    "text",
-		LogLevel:     "info",
-		ShutdownWait: 15 * time.Second,
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "./parley-data",
+		CORSOrigins:   []string{"*"},
+		MaxBody:       1 << 20,
+		MaxUpload:     25 << 20,
+		LogFormat:     "text",
+		LogLevel:      "info",
+		ShutdownWait:  15 * time.Second,
+		WSMaxConns:    10,
+		PresenceGrace: 5 * time.Second,
+		ResumeLimit:   1000,
 	}
 }
 
@@ -59,6 +65,12 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	str(fs, &maxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes")
 	wait := c.ShutdownWait.String()
 	str(fs, &wait, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "how long shutdown waits for in-flight requests")
+	maxConns := strconv.Itoa(c.WSMaxConns)
+	str(fs, &maxConns, "ws-max-conns", "PARLEY_WS_MAX_CONNS", "WebSocket connections one user may hold")
+	grace := c.PresenceGrace.String()
+	str(fs, &grace, "presence-grace", "PARLEY_PRESENCE_GRACE", "how long a user stays online after their last connection closed")
+	resume := strconv.Itoa(c.ResumeLimit)
+	str(fs, &resume, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,6 +89,15 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	if c.ShutdownWait < 0 {
 		return c, fmt.Errorf("--shutdown-timeout can't be negative")
+	}
+	if c.WSMaxConns, err = strconv.Atoi(maxConns); err != nil || c.WSMaxConns <= 0 {
+		return c, fmt.Errorf("--ws-max-conns must be a positive number")
+	}
+	if c.PresenceGrace, err = time.ParseDuration(grace); err != nil || c.PresenceGrace <= 0 {
+		return c, fmt.Errorf("--presence-grace must be a positive duration")
+	}
+	if c.ResumeLimit, err = strconv.Atoi(resume); err != nil || c.ResumeLimit <= 0 {
+		return c, fmt.Errorf("--resume-limit must be a positive number")
 	}
 	c.CORSOrigins = nil
 	for _, o := range strings.Split(cors, ",") {
