@@ -47,6 +47,8 @@ type frame struct {
 	DeviceID     string          `json:"deviceId"`
 	Body         json.RawMessage `json:"body"`
 	raw          string
+	at           time.Time // when it was read
+	id           int64     // a message frame's message id
 }
 
 func (f frame) body() map[string]any {
@@ -59,7 +61,10 @@ func (f frame) body() map[string]any {
 func (f frame) str(k string) string { s, _ := f.body()[k].(string); return s }
 
 // messageID is the id of a message frame, 0 for other frames.
-func (f frame) messageID() int64 {
+func (f frame) messageID() int64 { return f.id }
+
+// parseMessageID reads the id of a message frame.
+func (f frame) parseMessageID() int64 {
 	if f.Type != "message" {
 		return 0
 	}
@@ -78,10 +83,10 @@ func (f frame) messageID() int64 {
 
 // dialOpts configures a dial.
 type dialOpts struct {
-	header  http.Header
-	query   string
-	rcvbuf  int  // the client socket's receive buffer, to play a slow reader
-	noRead  bool // don't start the reader: the test reads (or doesn't)
+	header http.Header
+	query  string
+	rcvbuf int  // the client socket's receive buffer, to play a slow reader
+	noRead bool // don't start the reader: the test reads (or doesn't)
 }
 
 // dial opens a WebSocket to the hub with the default app in the appid header.
@@ -141,7 +146,8 @@ func (c *client) readLoop() {
 			if json.Unmarshal(f.Payload, &fr) != nil {
 				fr = frame{Type: "<not JSON>"}
 			}
-			fr.raw = string(f.Payload)
+			fr.raw, fr.at = string(f.Payload), time.Now()
+			fr.id = fr.parseMessageID()
 			c.mu.Lock()
 			c.frames = append(c.frames, fr)
 			c.mu.Unlock()

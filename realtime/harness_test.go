@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -39,8 +40,14 @@ type env struct {
 	barrierUser    bool
 }
 
-// newEnv starts a server; opts adjust the hub's config.
-func newEnv(t testing.TB, opts ...func(*realtime.Config)) *env {
+// sendBuffer is a newEnv option: the server's socket send buffer per
+// connection, fixed (Linux grows it up to 4 MiB otherwise), so that a
+// client that stops reading backs up into the hub's queue soon.
+type sendBuffer int
+
+// newEnv starts a server; opts are func(*realtime.Config) to adjust the
+// hub's config, or a sendBuffer.
+func newEnv(t testing.TB, opts ...any) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
@@ -54,14 +61,26 @@ func newEnv(t testing.TB, opts ...func(*realtime.Config)) *env {
 		t.Fatalf("bootstrap: %v", err)
 	}
 	cfg := realtime.Config{Service: svc, Broker: b, PresenceGrace: 200 * time.Millisecond, AuthTimeout: 2 * time.Second}
+	var sndbuf sendBuffer
 	for _, o := range opts {
-		o(&cfg)
+		switch o := o.(type) {
+		case func(*realtime.Config):
+			o(&cfg)
+		case sendBuffer:
+			sndbuf = o
+		default:
+			t.Fatalf("newEnv: option of type %T", o)
+		}
 	}
 	hub, err := realtime.New(cfg)
 	if err != nil {
 		t.Fatalf("hub: %v", err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{Service: svc, Store: st, Realtime: hub}))
+	srv := httptest.NewUnstartedServer(httpapi.New(httpapi.Config{Service: svc, Store: st, Realtime: hub}))
+	if sndbuf > 0 {
+		srv.Listener = sendBufferListener{srv.Listener, int(sndbuf)}
+	}
+	srv.Start()
 	e := &env{URL: srv.URL, WSURL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/v3/ws", Store: st, Svc: svc,
 		Hub: hub, Broker: b, srv: srv, AppID: boot.App.ID, RESTKey: boot.App.Keys[0].Key}
 	t.Cleanup(func() {
@@ -256,3 +275,17 @@ func isMsg(id int64) func(frame) bool { return func(f frame) bool { return f.mes
 
 // isType matches frames of a type.
 func isType(typ string) func(frame) bool { return func(f frame) bool { return f.Type == typ } }
+
+// sendBufferListener fixes the send buffer of the connections it accepts.
+type sendBufferListener struct {
+	net.Listener
+	size int
+}
+
+func (l sendBufferListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(l.size)
+	}
+	return c, err
+}
