@@ -26,7 +26,8 @@ const (
 	EventRelation = "relation"
 	// EventSessionEnd closes connections: of Route.TokenID when set (a
 	// revoked token), else every connection of Route.Target (a user
-	// deactivated or deleted). Not sent to clients.
+	// deactivated or deleted), else every connection of the app (the app
+	// was deleted). Not sent to clients.
 	EventSessionEnd = "session_end"
 	// EventGroupGone says a group was deleted: hubs forget its members
 	// after delivering it to them (Body is the group). Sent to its members

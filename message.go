@@ -141,7 +141,11 @@ const (
 // order; with no cursor the page is the newest Limit messages.
 type MessageFilter struct {
 	ConversationID string // one conversation; empty: every conversation Viewer is in
-	Viewer         string // only messages this uid may see (membership intervals)
+	// Viewer: only messages this uid may see (membership intervals, and
+	// not up to where they cleared the conversation); an action message
+	// about a message (category action, type message, naming it in
+	// data.entities.on) only when that message is visible to them too.
+	Viewer string
 
 	AfterID int64 // cursor: ids greater than this (affix append)
 	// FromStart, with no AfterID, pages forward from the oldest message:

@@ -1,6 +1,6 @@
 // Package blob keeps uploaded files. Dir keeps them in a directory (by
 // default under Parley's data directory); other backends (S3 and the like)
-// implement the same three methods.
+// implement the same methods.
 package blob
 
 import (
@@ -76,7 +76,9 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, max int64) (int6
 	return n, err
 }
 
-// Open returns the blob's content; ErrNotFound if there is none.
+// Open returns the blob's content; ErrNotFound if there is none. Only a
+// regular file is a blob: a key naming a directory (the folder of other
+// blobs) or anything else is ErrNotFound, never its listing or a device.
 func (d *Dir) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
 	p, err := d.path(key)
 	if err != nil {
@@ -89,6 +91,14 @@ func (d *Dir) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
+	// The handle's own mode: what was opened, whatever the path names now.
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("blob: %w", err)
+		}
+		return nil, ErrNotFound
+	}
 	return f, nil
 }
 
@@ -99,6 +109,19 @@ func (d *Dir) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("blob: %w", err)
+	}
+	return nil
+}
+
+// DeleteAll removes every blob whose key begins with prefix + "/" (the
+// files of one app, say); none is not an error.
+func (d *Dir) DeleteAll(ctx context.Context, prefix string) error {
+	p, err := d.path(prefix)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(p); err != nil {
 		return fmt.Errorf("blob: %w", err)
 	}
 	return nil

@@ -153,10 +153,22 @@ func (s *Service) Apps(ctx context.Context) ([]*parley.App, error) {
 	return apps, storeErr(err, nil, nil)
 }
 
-// DeleteApp removes an app and everything in it (operator only).
+// DeleteApp removes an app and everything in it (operator only), and once
+// that commits its uploaded files: every key under "<appID>/".
 func (s *Service) DeleteApp(ctx context.Context, appID string) error {
 	if err := needOperator(ctx); err != nil {
 		return err
 	}
-	return storeErr(s.store.DeleteApp(ctx, appID), errAppNotFound(appID), nil)
+	if err := s.store.DeleteApp(ctx, appID); err != nil {
+		return storeErr(err, errAppNotFound(appID), nil)
+	}
+	s.publish(ctx, sessionEnd(appID, "", ""))
+	if s.blobs != nil {
+		// The app is gone for good: a client hanging up must not stop this.
+		ctx := context.WithoutCancel(ctx)
+		if err := s.blobs.DeleteAll(ctx, appID); err != nil {
+			s.log.WarnContext(ctx, "drop app files", "app", appID, "err", err)
+		}
+	}
+	return nil
 }

@@ -30,12 +30,12 @@ func (s *Service) decorate(ctx context.Context, a parley.Actor, ms []*parley.Mes
 		}
 		if m.QuotedID != 0 && m.QuotedMessage == nil {
 			if q, err := s.visibleMessage(ctx, s.store, a, m.QuotedID); err == nil {
-				s.signAttachments(q.Data.Attachments)
+				s.signAttachments(a.AppID, q.Data.Attachments)
 				m.QuotedMessage = q
 			}
 		}
-		s.signAttachments(m.Data.Attachments)
-		s.signEntity(m)
+		s.signAttachments(a.AppID, m.Data.Attachments)
+		s.signEntity(a.AppID, m)
 	}
 }
 
@@ -88,9 +88,9 @@ func receiptOf(marks []parley.ReceiptMark, uid string, id int64) parley.Receipt 
 func (s *Service) decorateNew(ctx context.Context, a parley.Actor, m *parley.Message) {
 	if m.QuotedID != 0 && m.QuotedMessage == nil {
 		if q, err := s.visibleMessage(ctx, s.store, a, m.QuotedID); err == nil {
-			s.signAttachments(q.Data.Attachments)
+			s.signAttachments(a.AppID, q.Data.Attachments)
 			m.QuotedMessage = q
 		}
 	}
-	s.signAttachments(m.Data.Attachments)
+	s.signAttachments(a.AppID, m.Data.Attachments)
 }

@@ -156,7 +156,7 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 		return storeErr(err, nil, nil)
 	}
 	s.publishMessages(ctx, a.AppID, act)
-	s.dropUploads(ctx, drop)
+	s.dropUploads(ctx, a.AppID, drop)
 	return nil
 }
 

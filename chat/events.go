@@ -55,12 +55,12 @@ func (s *Service) messageEvent(appID, device string, m *parley.Message) *parley.
 	c.QuotedMessage, c.DeliveredAt, c.ReadAt = nil, 0, 0
 	c.Data.Reactions = nil
 	c.Data.Attachments = append([]parley.Attachment(nil), m.Data.Attachments...)
-	s.signAttachments(c.Data.Attachments)
+	s.signAttachments(appID, c.Data.Attachments)
 	r := parley.Route{MessageID: m.ID}
 	if m.Category == parley.CategoryAction {
 		r.Action = m.Data.Action
 		if on, ok := m.Data.Entities["on"]; ok {
-			on, id, uid := s.signedEntity(on)
+			on, id, uid := s.signedEntity(appID, on)
 			c.Data.Entities = cloneEntities(m.Data.Entities)
 			c.Data.Entities["on"] = on
 			r.About, r.Target = id, uid
@@ -79,14 +79,14 @@ func (s *Service) messageEvent(appID, device string, m *parley.Message) *parley.
 // message entity signed, the message id it names, and the uid of a user
 // entity. Entities are *parley.User or *parley.Message as written, or
 // JSON maps as read back from the store.
-func (s *Service) signedEntity(on parley.Entity) (parley.Entity, int64, string) {
+func (s *Service) signedEntity(appID string, on parley.Entity) (parley.Entity, int64, string) {
 	switch e := on.Entity.(type) {
 	case *parley.User:
 		return on, 0, e.UID
 	case *parley.Message:
 		c := *e
 		c.Data.Attachments = append([]parley.Attachment(nil), e.Data.Attachments...)
-		s.signAttachments(c.Data.Attachments)
+		s.signAttachments(appID, c.Data.Attachments)
 		return parley.Entity{Entity: &c, EntityType: on.EntityType}, e.ID, ""
 	case map[string]any:
 		if on.EntityType == "user" {
@@ -99,7 +99,7 @@ func (s *Service) signedEntity(on parley.Entity) (parley.Entity, int64, string) 
 		if err != nil || json.Unmarshal(b, &m) != nil {
 			return on, 0, ""
 		}
-		return s.signedEntity(parley.Entity{Entity: &m, EntityType: on.EntityType})
+		return s.signedEntity(appID, parley.Entity{Entity: &m, EntityType: on.EntityType})
 	}
 	return on, 0, ""
 }

@@ -260,16 +260,34 @@ func applyGroupUpdate(g *parley.Group, in parley.GroupUpdate, hash string) error
 	return nil
 }
 
-// DeleteGroup removes a group with its members, bans and history (admins).
+// DeleteGroup removes a group with its members, bans and history (admins),
+// and, once that commits, the files uploaded to it.
 func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
-	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
+	var files []string
+	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actDelete, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
 			return err
 		}
-		if err := tx.DeleteGroup(ctx, v.a.AppID, v.g.GUID); err != nil {
+		var err error
+		if files, err = s.deleteGroup(ctx, tx, v.a.AppID, v.g.GUID); err != nil {
 			return err
 		}
 		s.afterCommit(ctx, tx, s.groupEvent(ctx, parley.EventGroupGone, v.g))
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.dropFiles(ctx, files)
+	return nil
+}
+
+// deleteGroup removes a group in tx and returns the keys of the files its
+// messages held, which the caller drops once tx commits.
+func (s *Service) deleteGroup(ctx context.Context, tx parley.Tx, appID, guid string) ([]string, error) {
+	files, err := s.filesOf(ctx, tx, appID, parley.MessageFilter{ConversationID: parley.GroupConversationID(guid)})
+	if err != nil {
+		return nil, err
+	}
+	return files, tx.DeleteGroup(ctx, appID, guid)
 }

@@ -9,14 +9,18 @@ import (
 // DeleteUser removes a user. A soft delete keeps the uid reserved and the
 // user's messages, hides the user and logs out every device; a permanent
 // delete removes the user and everything of theirs and frees the uid.
-// Either way the user leaves every group first (see leaveAllGroups).
+// Either way the user leaves every group first (see leaveAllGroups). The
+// files uploaded with the messages a permanent delete removes are deleted
+// once it commits.
 func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) error {
 	a, err := needFull(ctx, "delete users")
 	if err != nil {
 		return err
 	}
 	uid, _ = parley.NormalizeID(uid)
+	var files []string
 	err = s.store.InTx(ctx, func(tx parley.Tx) error {
+		files = nil
 		u, err := tx.User(ctx, a.AppID, uid, "")
 		if err != nil {
 			return err
@@ -24,11 +28,20 @@ func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) er
 		if u.DeletedAt != 0 && !permanent {
 			return parley.ErrNotFound
 		}
-		if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
+		if files, err = s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
 			return err
 		}
 		s.afterCommit(ctx, tx, sessionEnd(a.AppID, uid, ""))
 		if permanent {
+			// What PurgeUserMessages removes: uid's one-to-one
+			// conversations and every message uid sent.
+			for _, f := range []parley.MessageFilter{{Participant: uid}, {Sender: uid}} {
+				keys, err := s.filesOf(ctx, tx, a.AppID, f)
+				if err != nil {
+					return err
+				}
+				files = append(files, keys...)
+			}
 			if err := tx.PurgeUserMessages(ctx, a.AppID, uid); err != nil {
 				return err
 			}
@@ -42,7 +55,11 @@ func (s *Service) DeleteUser(ctx context.Context, uid string, permanent bool) er
 		_, err = tx.DeleteAuthTokens(ctx, a.AppID, uid)
 		return err
 	})
-	return storeErr(err, errUIDNotFound(uid), nil)
+	if err != nil {
+		return storeErr(err, errUIDNotFound(uid), nil)
+	}
+	s.dropFiles(ctx, files)
+	return nil
 }
 
 // Activation is the answer to a bulk (de)activation: which uids changed.
@@ -77,7 +94,9 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 		return out, parley.Errorf(parley.KindInvalid, parley.CodeTooManyUIDs, "at most %d uids a call", s.limits.MaxPerPage)
 	}
 	now := s.unix()
+	var files []string
 	err = s.store.InTx(ctx, func(tx parley.Tx) error {
+		files = nil
 		for _, raw := range uids {
 			uid, _ := parley.NormalizeID(raw)
 			u, err := liveUser(ctx, tx, a.AppID, uid, "")
@@ -88,10 +107,12 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 			u.DeactivatedAt, u.UpdatedAt = 0, now
 			if !active {
 				u.DeactivatedAt = now
-				if err := s.leaveAllGroups(ctx, tx, a.AppID, uid); err != nil {
+				keys, err := s.leaveAllGroups(ctx, tx, a.AppID, uid)
+				if err != nil {
 					return err
 				}
 				s.afterCommit(ctx, tx, sessionEnd(a.AppID, uid, ""))
+				files = append(files, keys...)
 			}
 			if err := tx.UpdateUser(ctx, a.AppID, u); err != nil {
 				return err
@@ -100,6 +121,9 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 		}
 		return nil
 	})
+	if err == nil {
+		s.dropFiles(ctx, files)
+	}
 	return out, storeErr(err, nil, nil)
 }
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,10 +20,13 @@ import (
 )
 
 // Blobs keeps uploaded files (package blob has the default, on disk).
+// Open answers regular files only. DeleteAll removes every file whose key
+// begins with prefix + "/".
 type Blobs interface {
 	Put(ctx context.Context, key string, r io.Reader, max int64) (int64, error)
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	Delete(ctx context.Context, key string) error
+	DeleteAll(ctx context.Context, prefix string) error
 }
 
 // Upload is a file sent with a media message.
@@ -58,7 +62,7 @@ func (s *Service) storeUploads(ctx context.Context, appID string, ups []Upload) 
 	for _, up := range ups {
 		a, err := s.storeUpload(ctx, appID, up)
 		if err != nil {
-			s.dropUploads(ctx, out)
+			s.dropUploads(ctx, appID, out)
 			return nil, err
 		}
 		out = append(out, a)
@@ -109,13 +113,134 @@ func cleanName(name string) string {
 	return out
 }
 
-func (s *Service) dropUploads(ctx context.Context, as []parley.Attachment) {
+// mediaKey returns the key of the stored file an attachment URL names, if
+// it is one of app appID's as storeUpload makes them: mediaScheme then
+// "<appID>/<id>/<name>". Clients can't give such URLs (checkAttachments),
+// so a message holds one only for a file uploaded with it; one of another
+// app or of another shape is no file of this message, whatever the store
+// holds, and is never signed nor deleted.
+func mediaKey(appID, u string) (string, bool) {
+	key, ok := strings.CutPrefix(u, mediaScheme)
+	if !ok || !validMediaKey(key) || !strings.HasPrefix(key, appID+"/") {
+		return "", false
+	}
+	return key, true
+}
+
+// validMediaKey holds for a key of storeUpload's shape: three segments.
+func validMediaKey(key string) bool {
+	parts := strings.Split(key, "/")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || p == "." || p == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// dropUploads deletes the stored files of attachments of app appID.
+func (s *Service) dropUploads(ctx context.Context, appID string, as []parley.Attachment) {
+	var keys []string
 	for _, a := range as {
-		if key, ok := strings.CutPrefix(a.URL, mediaScheme); ok && s.blobs != nil {
-			if err := s.blobs.Delete(ctx, key); err != nil {
-				s.log.WarnContext(ctx, "drop upload", "key", key, "err", err)
+		if key, ok := mediaKey(appID, a.URL); ok {
+			keys = append(keys, key)
+		}
+	}
+	s.dropFiles(ctx, keys)
+}
+
+// dropFiles deletes stored files. It runs after the change that removed
+// their messages committed, so a caller that hung up must not stop it
+// halfway; a failure leaves a file no message names, logged.
+func (s *Service) dropFiles(ctx context.Context, keys []string) {
+	if s.blobs == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, key := range keys {
+		if err := s.blobs.Delete(ctx, key); err != nil {
+			s.log.WarnContext(ctx, "drop upload", "key", key, "err", err)
+		}
+	}
+}
+
+// copyUploads gives each stored file among as a copy of its own under a
+// new key, for one more message to own (a send to multipleReceivers makes
+// one message per receiver, and deleting one must not take the others'
+// files). Other attachments pass unchanged. On failure nothing is kept,
+// and the error is no rule's: it ends the whole send.
+func (s *Service) copyUploads(ctx context.Context, appID string, as []parley.Attachment) ([]parley.Attachment, error) {
+	out := slices.Clone(as)
+	var made []parley.Attachment
+	for i, a := range as {
+		key, ok := mediaKey(appID, a.URL)
+		if !ok {
+			continue
+		}
+		f, err := s.blobs.Open(ctx, key)
+		if err != nil {
+			s.dropUploads(ctx, appID, made)
+			return nil, fmt.Errorf("copy upload %s: %w", key, err)
+		}
+		dup := appID + "/" + token.New().ID + "/" + path.Base(key)
+		_, err = s.blobs.Put(ctx, dup, f, s.maxUpload)
+		f.Close()
+		if err != nil {
+			s.dropUploads(ctx, appID, made)
+			return nil, fmt.Errorf("copy upload %s: %w", key, err)
+		}
+		out[i].URL = mediaScheme + dup
+		made = append(made, out[i])
+	}
+	return out, nil
+}
+
+// ownsUploads reports whether message m holds the stored files among as
+// (any of them: they are stored and dropped together), in the stored or
+// the signed form of their URLs; false when as holds none.
+func ownsUploads(appID string, m *parley.Message, as []parley.Attachment) bool {
+	for _, a := range as {
+		key, ok := mediaKey(appID, a.URL)
+		if !ok {
+			continue
+		}
+		for _, h := range m.Data.Attachments {
+			if strings.Contains(h.URL, key) { // the key's id is random, so unique
+				return true
 			}
 		}
+	}
+	return false
+}
+
+// filesOf lists the keys of the files stored for the messages matching f
+// (read in pages in tx), for a change that removes those messages to
+// delete them once it commits.
+func (s *Service) filesOf(ctx context.Context, tx parley.Tx, appID string, f parley.MessageFilter) ([]string, error) {
+	if s.blobs == nil {
+		return nil, nil
+	}
+	f.HasAttachments, f.FromStart, f.Limit = true, true, 500
+	var keys []string
+	for {
+		ms, err := tx.Messages(ctx, appID, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			for _, a := range m.Data.Attachments {
+				if key, ok := mediaKey(appID, a.URL); ok {
+					keys = append(keys, key)
+				}
+			}
+		}
+		if len(ms) < f.Limit {
+			return keys, nil
+		}
+		f.AfterID = ms[len(ms)-1].ID
 	}
 }
 
@@ -149,19 +274,25 @@ func (s *Service) mediaSignature(key string, expires int64) string {
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// signAttachments turns stored attachments into signed, expiring URLs.
-func (s *Service) signAttachments(as []parley.Attachment) {
+// signAttachments turns the stored attachments of a message of app appID
+// into signed, expiring URLs.
+func (s *Service) signAttachments(appID string, as []parley.Attachment) {
 	for i := range as {
-		as[i].URL = s.signURL(as[i].URL)
+		as[i].URL = s.signURL(appID, as[i].URL)
 	}
 }
 
-// signURL turns the URL of a stored file into a signed, expiring one; other
-// URLs pass unchanged.
-func (s *Service) signURL(u string) string {
-	key, ok := strings.CutPrefix(u, mediaScheme)
-	if !ok {
+// signURL turns the URL of a file stored for app appID into a signed,
+// expiring one; URLs of other hosts pass unchanged. An internal reference
+// that is not one of the app's files (see mediaKey) becomes "": it is not
+// this message's to hand out.
+func (s *Service) signURL(appID, u string) string {
+	if !strings.HasPrefix(u, mediaScheme) {
 		return u
+	}
+	key, ok := mediaKey(appID, u)
+	if !ok {
+		return ""
 	}
 	expires := s.unix() + mediaTTL
 	return fmt.Sprintf("%s/v3/media/%s?expires=%d&signature=%s", s.publicURL, key, expires,
@@ -171,7 +302,7 @@ func (s *Service) signURL(u string) string {
 // signEntity signs the attachments of the message an action message names
 // (data.entities.on of an edited action, as read back from the store), so
 // that no reader gets a stored file's internal URL.
-func (s *Service) signEntity(m *parley.Message) {
+func (s *Service) signEntity(appID string, m *parley.Message) {
 	on, ok := m.Data.Entities["on"]
 	if m.Category != parley.CategoryAction || !ok || on.EntityType != "message" {
 		return
@@ -182,19 +313,21 @@ func (s *Service) signEntity(m *parley.Message) {
 	for _, a := range as {
 		if a, ok := a.(map[string]any); ok {
 			if u, ok := a["url"].(string); ok {
-				a["url"] = s.signURL(u)
+				a["url"] = s.signURL(appID, u)
 			}
 		}
 	}
 }
 
-// Media opens a stored file for a signed URL: the signature must match and
-// the URL must not have expired.
+// Media opens a stored file for a signed URL: the signature must match, the
+// URL must not have expired, and the key must name a file as uploads are
+// stored (signURL signs no other).
 func (s *Service) Media(ctx context.Context, key, expires, signature string) (io.ReadSeekCloser, string, error) {
 	notFound := msgErr(parley.KindNotFound, parley.CodeMediaNotFound, "no such file, or the link expired")
 	exp, err := strconv.ParseInt(expires, 10, 64)
 	want := s.mediaSignature(key, exp)
-	if err != nil || want == "" || exp < s.unix() || !hmac.Equal([]byte(want), []byte(signature)) || s.blobs == nil {
+	if err != nil || want == "" || exp < s.unix() || !hmac.Equal([]byte(want), []byte(signature)) ||
+		!validMediaKey(key) || s.blobs == nil {
 		return nil, "", notFound
 	}
 	f, err := s.blobs.Open(ctx, key)

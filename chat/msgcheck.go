@@ -2,6 +2,7 @@ package chat
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 
 	"github.com/parleychat/parley"
@@ -129,15 +130,17 @@ func checkInteractive(d *parley.MessageInput) error {
 	return nil
 }
 
-// checkAttachments checks attachments given as URLs (uploads are added
-// after this check).
+// checkAttachments checks the attachments a client gives, as URLs it
+// hosts: absolute http(s) URLs only. A reference to a file Parley stores
+// (mediaScheme) is made by the upload path alone, after this check: taken
+// from a client, it would get them a signed URL of any stored file, and
+// its deletion with their message.
 func checkAttachments(as []parley.Attachment) error {
 	if len(as) > maxAttachments {
 		return msgErr(parley.KindInvalid, parley.CodeTooManyFiles, "at most %d attachments", maxAttachments)
 	}
 	for _, a := range as {
-		u := strings.ToLower(a.URL)
-		if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, mediaScheme) {
+		if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "an attachment needs an http(s) url")
 		}
 		if len(a.URL) > parley.MaxURLLen || len(a.Name) > parley.MaxNameLen*2 || a.Size < 0 {

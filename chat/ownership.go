@@ -63,38 +63,42 @@ func (s *Service) setOwner(ctx context.Context, tx parley.Tx, appID string, g *p
 // leaveAllGroups takes a user who is being deleted or deactivated out of
 // every group, as if they left. A group they own passes to its longest-
 // standing admin, else moderator, else participant; a group left with no
-// member at all is deleted with its history.
-func (s *Service) leaveAllGroups(ctx context.Context, tx parley.Tx, appID, uid string) error {
+// member at all is deleted with its history (see deleteGroup: the keys of
+// its files are returned, for the caller to drop once tx commits).
+func (s *Service) leaveAllGroups(ctx context.Context, tx parley.Tx, appID, uid string) ([]string, error) {
 	guids, err := tx.UserGroups(ctx, appID, uid)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var files []string
 	for _, guid := range guids {
 		g, err := tx.Group(ctx, appID, guid, "")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := s.endMember(ctx, tx, appID, g, uid, uid, parley.ActionLeft); err != nil {
-			return err
+			return nil, err
 		}
 		if g.Owner != uid {
 			continue
 		}
 		heir, err := successor(ctx, tx, appID, guid)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if heir == nil {
-			if err := tx.DeleteGroup(ctx, appID, guid); err != nil {
-				return err
+			keys, err := s.deleteGroup(ctx, tx, appID, guid)
+			if err != nil {
+				return nil, err
 			}
+			files = append(files, keys...)
 			continue
 		}
 		if err := s.setOwner(ctx, tx, appID, g, parley.SystemUID, heir); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return files, nil
 }
 
 // successor is the member who inherits a group: the longest-standing admin,

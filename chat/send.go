@@ -3,7 +3,6 @@ package chat
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -42,8 +41,8 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "a %s message needs a file or an attachment url", in.Type)
 	}
 	res, err := s.sendAll(ctx, a, in)
-	if err != nil || !carries(res, stored) {
-		s.dropUploads(ctx, stored)
+	if err != nil || !carries(a.AppID, res, stored) {
+		s.dropUploads(ctx, a.AppID, stored)
 	}
 	if err != nil {
 		return nil, err
@@ -51,33 +50,15 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 	return res, nil
 }
 
-// carries reports whether a message sent holds the uploads stored for it:
-// not when every send failed, nor when a muid resend answered with the
-// message sent before.
-func carries(r *SendResult, stored []parley.Attachment) bool {
+// carries reports whether the message sent holds the uploads stored for
+// it: not when the send failed, nor when a muid resend answered with the
+// message sent before, nor for multipleReceivers, whose messages each hold
+// copies of their own (sendCopy).
+func carries(appID string, r *SendResult, stored []parley.Attachment) bool {
 	if len(stored) == 0 {
 		return true
 	}
-	key := strings.TrimPrefix(stored[0].URL, mediaScheme) // random, so unique
-	holds := func(m *parley.Message) bool {
-		for _, a := range m.Data.Attachments {
-			if strings.Contains(a.URL, key) { // as stored, or signed
-				return true
-			}
-		}
-		return false
-	}
-	if r.Message != nil {
-		return holds(r.Message)
-	}
-	for _, l := range []map[string]parley.BulkResult{r.Users, r.Groups} {
-		for _, b := range l {
-			if m, ok := b.Data.(*parley.Message); ok && b.Success && holds(m) {
-				return true
-			}
-		}
-	}
-	return false
+	return r.Message != nil && ownsUploads(appID, r.Message, stored)
 }
 
 // sendAll sends to the one receiver or to each of multipleReceivers.
@@ -105,7 +86,7 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 			if one.MUID != "" {
 				one.MUID = in.MUID + ":" + l.typ + ":" + id // one client id per copy
 			}
-			m, err := s.sendOne(ctx, a, one)
+			m, err := s.sendCopy(ctx, a, one)
 			if _, rule := parley.AsError(err); err != nil && !rule {
 				return nil, parley.Internal(err)
 			}
@@ -113,6 +94,22 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 		}
 	}
 	return res, nil
+}
+
+// sendCopy sends one message of a multipleReceivers send, with copies of
+// its own of the files uploaded (see copyUploads), dropped again unless the
+// message sent holds them.
+func (s *Service) sendCopy(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
+	uploads, err := s.copyUploads(ctx, a.AppID, in.Data.Attachments)
+	if err != nil {
+		return nil, err
+	}
+	in.Data.Attachments = uploads
+	m, err := s.sendOne(ctx, a, in)
+	if err != nil || !ownsUploads(a.AppID, m, uploads) {
+		s.dropUploads(ctx, a.AppID, uploads)
+	}
+	return m, err
 }
 
 // sendOne writes one message through the group-commit writer.

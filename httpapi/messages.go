@@ -297,9 +297,25 @@ func (s *Server) interacted(w http.ResponseWriter, r *http.Request) error {
 	return ok(w, res, nil)
 }
 
+// inlineMedia are the types of file a browser shows inline without running
+// anything in it: raster images, audio and video. Any other type (SVG,
+// HTML, XML, PDF, or one unknown) is active or may be, and is sent as an
+// attachment.
+var inlineMedia = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/avif": true,
+	"image/bmp": true, "image/x-icon": true, "image/vnd.microsoft.icon": true,
+	"audio/mpeg": true, "audio/ogg": true, "audio/wav": true, "audio/x-wav": true, "audio/webm": true,
+	"audio/aac": true, "audio/flac": true, "audio/mp4": true,
+	"video/mp4": true, "video/webm": true, "video/ogg": true, "video/quicktime": true,
+}
+
 // media serves a stored file for a signed URL. Files are sent as
-// attachments unless they are images, audio or video, and never sniffed.
+// attachments unless of a passive type (inlineMedia), and every answer,
+// errors too, is never sniffed and sandboxed: a file that runs script
+// (an SVG, say) must not run it on the API's origin.
 func (s *Server) media(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	q := newQuery(r)
 	f, name, err := s.svc.Media(r.Context(), r.PathValue("key"), q.str("expires"), q.str("signature"))
 	if err != nil {
@@ -311,9 +327,8 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) error {
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "private, max-age=3600")
-	if !strings.HasPrefix(ct, "image/") && !strings.HasPrefix(ct, "audio/") && !strings.HasPrefix(ct, "video/") {
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || !inlineMedia[mt] {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
 	http.ServeContent(w, r, "", time.Time{}, f)

@@ -18,7 +18,8 @@ import (
 // HideReplies. With a Viewer only the messages the viewer may see are
 // listed: the one-to-one messages they sent or received and the group
 // messages within their memberships, never those up to the point where
-// they cleared the conversation.
+// they cleared the conversation, and an action message about a message
+// only when that message is listed to them too.
 func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFilter) ([]*parley.Message, error) {
 	if err := unsupportedFilter(f); err != nil {
 		return nil, fail("messages", err)
@@ -236,29 +237,45 @@ func searchQuery(key string) string {
 	return strings.Join(terms, " ")
 }
 
-// groupVisible holds for a group message (aliased m) that falls within one
-// of the viewer's memberships of the group, current or past: joined at or
-// before it, and not left before it. Its placeholder takes the viewer.
-const groupVisible = `EXISTS (SELECT 1 FROM memberships ms
+// groupVisibleAt holds when the message id (an SQL expression) of the
+// group of message m (aliased m) falls within one of the viewer's
+// memberships of the group, current or past: joined at or before it, and
+// not left before it. Its placeholder takes the viewer.
+func groupVisibleAt(id string) string {
+	return `EXISTS (SELECT 1 FROM memberships ms
 	WHERE ms.app_id = m.app_id AND ms.guid = m.receiver AND ms.uid = ?
-	AND ms.joined_id <= m.id AND (ms.left_id IS NULL OR m.id <= ms.left_id))`
+	AND ms.joined_id <= ` + id + ` AND (ms.left_id IS NULL OR ` + id + ` <= ms.left_id))`
+}
 
 // userVisible holds for a one-to-one message (aliased m) the viewer sends
 // or receives; both placeholders take the viewer.
 const userVisible = `(m.sender = ? OR m.receiver = ?)`
 
+// aboutID is, for an action message about a message (aliased m: category
+// action, type message, an edit or a delete naming the message in
+// data.entities.on), the id of that message.
+const aboutID = `CAST(m.data ->> '$.entities.on.entity.id' AS INTEGER)`
+
 // visibleTo keeps the messages viewer may see: by receiver type, the rule
 // of group messages or the rule of user messages; and with
 // acrossConversations, of those the ones after the point up to which the
 // viewer cleared their conversation (in one conversation messageWhere
-// bounds the range by it).
+// bounds the range by it). An action message about a message is kept only
+// if that message is visible too (it carries the message whole): within a
+// membership of the group, and after the point the viewer cleared the
+// conversation to. In a one-to-one conversation both users may see each
+// of its messages.
 func visibleTo(w *conds, viewer string, acrossConversations bool) {
-	w.add(`CASE m.receiver_type WHEN '`+parley.ReceiverGroup+`' THEN `+groupVisible+
+	w.add(`CASE m.receiver_type WHEN '`+parley.ReceiverGroup+`' THEN `+groupVisibleAt(`m.id`)+
 		` ELSE `+userVisible+` END`, viewer, viewer, viewer)
 	if acrossConversations {
 		w.add(`NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
 			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= m.id)`, viewer)
 	}
+	w.add(`(m.category != '`+parley.CategoryAction+`' OR m.type != '`+parley.TypeMessage+`'
+		OR ((m.receiver_type != '`+parley.ReceiverGroup+`' OR `+groupVisibleAt(aboutID)+`)
+		AND NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
+			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= `+aboutID+`)))`, viewer, viewer)
 }
 
 // messageFilterFields are the fields of parley.MessageFilter that Messages

@@ -265,6 +265,7 @@ func TestMessages(t *testing.T, newStore func(t *testing.T) parley.Store) {
 	})
 
 	t.Run("Visibility", func(t *testing.T) { testVisibility(t, newStore) })
+	t.Run("ActionVisibility", func(t *testing.T) { testActionVisibility(t, newStore) })
 
 	t.Run("AppIsolation", func(t *testing.T) {
 		s := newStore(t)
