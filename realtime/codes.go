@@ -17,7 +17,8 @@ const (
 	// out, or revoked by the app's backend).
 	CloseTokenRevoked = 4004
 	// CloseSessionsEnded: every connection of the user was ended: their
-	// tokens were flushed, or the user was deactivated or deleted.
+	// tokens were flushed, the user was deactivated or deleted, or the app
+	// was deleted.
 	CloseSessionsEnded = 4005
 	// CloseTooManyConnections: the user already holds
 	// Config.MaxConnsPerUser connections on this server.

@@ -236,27 +236,34 @@ func (a *appHub) routeWatchers(e *parley.Event, self bool) {
 	}
 }
 
-// endSessions closes the connections of a revoked token, or every
-// connection of a user who was deactivated or deleted or whose tokens
-// were flushed.
+// endSessions closes the connections of a revoked token; or every
+// connection of a user who was deactivated or deleted or whose tokens were
+// flushed; or, with neither, every connection of the app (it was deleted).
 func (a *appHub) endSessions(e *parley.Event) {
 	uid, token := e.Route.Target, e.Route.TokenID
 	a.ctl.add(ctlEntry{end: true, uid: uid, tokenID: token})
-	u := a.users[uid]
-	if u == nil {
-		return
-	}
 	code, reason := CloseSessionsEnded, "the user's sessions ended"
 	if token != "" {
 		code, reason = CloseTokenRevoked, "the auth token was revoked"
 	}
-	for _, s := range u.sessions {
-		if s.ended || (token != "" && s.tokenID != token) {
-			continue
+	var users []*user
+	if uid == "" && token == "" {
+		reason = "the app was deleted"
+		for _, u := range a.users {
+			users = append(users, u)
 		}
-		s.ended = true
-		s.send(errorFrame(a.id, "", parley.Errorf(parley.KindUnauthorized, CodeSessionEnded, "%s", reason)))
-		s.close(code, reason)
+	} else if u := a.users[uid]; u != nil {
+		users = append(users, u)
+	}
+	for _, u := range users {
+		for _, s := range u.sessions {
+			if s.ended || (token != "" && s.tokenID != token) {
+				continue
+			}
+			s.ended = true
+			s.send(errorFrame(a.id, "", parley.Errorf(parley.KindUnauthorized, CodeSessionEnded, "%s", reason)))
+			s.close(code, reason)
+		}
 	}
 }
 
@@ -309,7 +316,7 @@ func (r *memberRing) replay(u *user, from, to int64) {
 type ctlEntry struct {
 	seq     uint64
 	end     bool
-	uid     string   // session end: the user
+	uid     string   // session end: the user, or "" for every user of the app
 	tokenID string   // session end: the token, or "" for all of the user's
 	uids    []string // relation: the users concerned
 }
@@ -338,7 +345,7 @@ func (r *ctlRing) add(e ctlEntry) {
 // since; unknown when the ring no longer reaches back that far.
 func (r *ctlRing) ended(since uint64, uid, tokenID string) (ended, unknown bool) {
 	for _, e := range r.entries {
-		if e.seq > since && e.end && e.uid == uid && (e.tokenID == "" || e.tokenID == tokenID) {
+		if e.seq > since && e.end && (e.uid == "" || e.uid == uid) && (e.tokenID == "" || e.tokenID == tokenID) {
 			return true, false
 		}
 	}

@@ -229,3 +229,39 @@ func TestRoutePrivateGroup(t *testing.T) {
 		t.Errorf("added action %d not after %d", added.messageID(), m1)
 	}
 }
+
+// TestAppsApart tests that nothing crosses apps, even between users of the
+// same uid, and that deleting an app ends its connections only.
+func TestAppsApart(t *testing.T) {
+	e := newEnv(t)
+	d := e.ok(t, "POST", "/v3/apps", map[string]any{"name": "Other"}, hdr{"Authorization": "Bearer op-token"})
+	keys := d["keys"].([]any)
+	other := &env{URL: e.URL, WSURL: e.WSURL, Svc: e.Svc, AppID: d["appId"].(string),
+		RESTKey: keys[0].(map[string]any)["apiKey"].(string)}
+	a := e.connect(t, "amy", e.user(t, "amy"), map[string]any{"presenceSubscription": "ALL_USERS"})
+	b := other.connect(t, "amy", other.user(t, "amy"), map[string]any{"presenceSubscription": "ALL_USERS"})
+	e.user(t, "bob")
+	other.user(t, "bob")
+	id := e.send(t, "bob", "amy", "user", "in app one")
+	a.awaitMessage(id)
+	id2 := other.send(t, "bob", "amy", "user", "in app two")
+	f := b.awaitMessage(id2)
+	if f.AppID != other.AppID {
+		t.Errorf("frame of app %s on a connection of app %s", f.AppID, other.AppID)
+	}
+	e.connect(t, "bob", e.token(t, "bob", "x")) // presence in app one
+	a.waitHas("bob online", presenceOf("bob", "online"))
+	e.barrier(t, a)
+	other.barrier(t, b)
+	for _, f := range b.all() {
+		if f.AppID != other.AppID {
+			t.Errorf("app two's amy got %s", f.raw)
+		}
+	}
+	none(t, b, "app one's presence", isType("presence"))
+
+	e.ok(t, "DELETE", "/v3/apps/"+other.AppID, nil, hdr{"Authorization": "Bearer op-token"})
+	b.awaitError("ERR_WS_SESSION_ENDED")
+	b.wantClosed(4005)
+	e.barrier(t, a) // app one's connection is untouched
+}
