@@ -18,3 +18,4 @@ bench:
 # Fuzz each fuzz target for a short while.
 fuzz:
 	go test -run '^$$' -fuzz FuzzNormalizeID -fuzztime 30s .
+	go test -run '^$$' -fuzz FuzzDecodeRequest -fuzztime 30s ./realtime

@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/broker/inmem"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
@@ -45,8 +46,13 @@ type env struct {
 // client that stops reading backs up into the hub's queue soon.
 type sendBuffer int
 
+// brokerWrap is a newEnv option: it wraps the broker the service
+// publishes on (the hub subscribes to the broker itself).
+type brokerWrap func(parley.Broker) parley.Broker
+
 // newEnv starts a server; opts are func(*realtime.Config) to adjust the
-// hub's config, or a sendBuffer.
+// hub's config, an inmem.Config for the broker, a brokerWrap, or a
+// sendBuffer.
 func newEnv(t testing.TB, opts ...any) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -54,8 +60,21 @@ func newEnv(t testing.TB, opts ...any) *env {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	b := inmem.New(inmem.Config{})
-	svc := chat.New(chat.Config{Store: st, Broker: b, PasswordCost: bcrypt.MinCost})
+	var bcfg inmem.Config
+	var pub parley.Broker
+	for _, o := range opts {
+		if o, ok := o.(inmem.Config); ok {
+			bcfg = o
+		}
+	}
+	b := inmem.New(bcfg)
+	pub = b
+	for _, o := range opts {
+		if o, ok := o.(brokerWrap); ok {
+			pub = o(b)
+		}
+	}
+	svc := chat.New(chat.Config{Store: st, Broker: pub, PasswordCost: bcrypt.MinCost})
 	boot, err := svc.Bootstrap(ctx, "op-token")
 	if err != nil || boot.App == nil {
 		t.Fatalf("bootstrap: %v", err)
@@ -68,6 +87,7 @@ func newEnv(t testing.TB, opts ...any) *env {
 			o(&cfg)
 		case sendBuffer:
 			sndbuf = o
+		case inmem.Config, brokerWrap:
 		default:
 			t.Fatalf("newEnv: option of type %T", o)
 		}
