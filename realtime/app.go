@@ -194,7 +194,7 @@ func (a *appHub) handle(e *parley.Event) (holes bool) {
 			a.pending[id] = e
 			a.pendingMax = max(a.pendingMax, id)
 			if len(a.pending) > maxPending {
-				return true // refilled when the timer fires, at once if armed
+				a.hub.log.Warn("realtime: many message events wait for a hole to fill", "app", a.id, "pending", len(a.pending))
 			}
 		}
 		return len(a.pending) > 0
@@ -323,7 +323,7 @@ func (a *appHub) join(ctx context.Context, s *session, actor parley.Actor, ctlSe
 				return 0, false, errTooMany
 			}
 			a.attach(u, s)
-			start = a.delivered
+			start = max(a.delivered, u.validFrom) // where u's routing state is exact
 			s.last = start
 			a.mu.Unlock()
 			return start, recheck, nil

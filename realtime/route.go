@@ -95,6 +95,12 @@ func (a *appHub) routeOther(e *parley.Event) {
 	case parley.EventReceipt:
 		a.routeReceipt(e)
 	case parley.EventPresence:
+		if u := a.users[e.Sender]; u != nil { // keep the user of their receipts current
+			var b struct{ User *parley.User }
+			if json.Unmarshal(e.Body, &b) == nil && b.User != nil {
+				u.profile = b.User
+			}
+		}
 		a.routeWatchers(e, false)
 	case parley.EventUserUpdated:
 		if u := a.users[e.Sender]; u != nil {
