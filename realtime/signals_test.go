@@ -179,3 +179,27 @@ func TestReceipts(t *testing.T) {
 	e.barrier(t, c, b1)
 	none(t, c, "a receipt", isType("receipts"))
 }
+
+// TestInteractionCompleted tests that an interactive message reaching its
+// goal is announced to those who may see the message, and nobody else.
+func TestInteractionCompleted(t *testing.T) {
+	e := newEnv(t)
+	a := e.connect(t, "alice", e.user(t, "alice"))
+	b := e.connect(t, "bob", e.user(t, "bob"))
+	c := e.connect(t, "carol", e.user(t, "carol"))
+	e.group(t, "team", "public", "alice", "bob")
+	d := e.ok(t, "POST", "/v3/messages", map[string]any{"receiver": "team", "receiverType": "group", "category": "interactive",
+		"type": "form", "data": map[string]any{"interactiveData": map[string]any{"title": "Lunch?"},
+			"interactionGoal": map[string]any{"type": "anyAction"}}}, e.asUser("alice"))
+	id := idOf(t, d["id"])
+	b.awaitMessage(id)
+	e.ok(t, "PATCH", fmt.Sprintf("/v3/messages/%d/interacted", id), map[string]any{"interactions": []string{"yes"}}, e.asUser("bob"))
+	for _, cl := range []*client{a, b} {
+		f := cl.awaitType("interaction_completed")
+		if f.str("messageId") != fmt.Sprint(id) || f.Sender != "bob" || f.Receiver != "team" {
+			t.Errorf("%s: %s", cl.uid, f.raw)
+		}
+	}
+	e.barrier(t, c)
+	none(t, c, "an interaction in a group she is not in", isType("interaction_completed"))
+}
