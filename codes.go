@@ -10,6 +10,9 @@ const (
 	CodeRouteNotFound   = "ERR_ROUTE_NOT_FOUND"
 	CodeMethodNotAllowd = "ERR_METHOD_NOT_ALLOWED"
 	CodeRateLimited     = "ERR_TOO_MANY_REQUESTS"
+	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT" // a request body that stopped arriving (408)
+	CodeUnavailable     = "ERR_SERVICE_UNAVAILABLE" // shutting down: retry, on another node if there is one
+	CodeStoreDown       = "ERR_STORE_UNAVAILABLE"   // /readyz: the store does not answer
 
 	// Authentication and access.
 	CodeEmptyAppID        = "AUTH_ERR_EMPTY_APPID"

@@ -19,6 +19,7 @@ const (
 	KindConflict                 // the thing exists already, or the state forbids the change
 	KindTooLarge                 // the request body or a part of it is over a limit
 	KindTooMany                  // rate limited
+	KindUnavailable              // the server can't serve now (shutting down, store unreachable); retry later
 )
 
 // String names the kind for logs.
@@ -38,6 +39,8 @@ func (k Kind) String() string {
 		return "too_large"
 	case KindTooMany:
 		return "too_many"
+	case KindUnavailable:
+		return "unavailable"
 	}
 	return "internal"
 }

@@ -7,6 +7,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/crypto v0.59.0
 	golang.org/x/sys v0.50.0
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
 

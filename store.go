@@ -27,6 +27,13 @@ type Store interface {
 // Tx is the data access of one transaction (or of the store, each call its
 // own transaction). Every method is scoped to one app by its appID argument.
 type Tx interface {
+	// InSavepoint runs fn so that a failure of fn undoes what fn wrote and
+	// nothing else: inside a transaction, under a savepoint, rolled back to
+	// when fn returns an error or panics (the transaction goes on, and the
+	// panic too); outside one, in a transaction of its own, as InTx. It
+	// returns fn's error, joined with the rollback's should that fail (the
+	// transaction is then unusable). fn must use the tx it is given.
+	InSavepoint(ctx context.Context, fn func(tx Tx) error) error
 	AppStore
 	UserStore
 	TokenStore
@@ -48,14 +55,6 @@ type AppStore interface {
 	Apps(ctx context.Context) ([]*App, error)
 	// DeleteApp removes an app and everything that belongs to it; ErrNotFound.
 	DeleteApp(ctx context.Context, appID string) error
-	// AccessVersion returns a number that changes, in the same transaction,
-	// with every write that can change who may send what to whom in the
-	// app: a user created, removed, deactivated, reactivated or
-	// soft-deleted; a block made or lifted; a group created, removed or
-	// retyped; a membership begun, changed or ended; a ban made or lifted.
-	// Nothing else need move it (messages never do). So a check read after
-	// version v still holds while the version is v. ErrNotFound.
-	AccessVersion(ctx context.Context, appID string) (int64, error)
 
 	// CreateAPIKey stores a key (with its hash); ErrConflict on a taken id.
 	CreateAPIKey(ctx context.Context, k *APIKey) error

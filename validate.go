@@ -3,6 +3,8 @@ package parley
 import (
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits on what a record may hold.
@@ -64,4 +66,55 @@ func NormalizeTags(tags []string) ([]string, bool) {
 		}
 	}
 	return out, true
+}
+
+// CheckName checks a display name (of a user or a group) for what a person
+// must be able to read: valid UTF-8, no control characters (NUL, C0, DEL,
+// C1), no line or paragraph separators, no bidirectional overrides or
+// isolates (which make a name read as another one), and at least one
+// visible character. A name of only spaces, zero-width characters, combining
+// marks or blank "letters" (Hangul fillers, the Braille blank) counts as
+// empty: ERR_EMPTY_NAME. Other faults are ERR_INVALID_PARAMETER. Length is
+// the caller's check.
+func CheckName(field, s string) error {
+	if !utf8.ValidString(s) {
+		return Errorf(KindInvalid, CodeInvalidParam, "%s is not valid UTF-8", field)
+	}
+	visible := false
+	for _, r := range s {
+		if unsafeInName(r) {
+			return Errorf(KindInvalid, CodeInvalidParam, "%s holds a control or formatting character (U+%04X)", field, r)
+		}
+		visible = visible || isVisible(r)
+	}
+	if !visible {
+		return Errorf(KindInvalid, CodeEmptyName, "%s is required and must hold a visible character", field)
+	}
+	return nil
+}
+
+// unsafeInName reports a rune no name may hold.
+func unsafeInName(r rune) bool {
+	switch {
+	case unicode.IsControl(r): // C0 (NUL, tab, newline…), DEL, C1
+		return true
+	case r == '\u2028' || r == '\u2029': // line and paragraph separators
+		return true
+	case r >= '\u202A' && r <= '\u202E', r >= '\u2066' && r <= '\u2069': // bidi embeddings, overrides, isolates
+		return true
+	}
+	return false
+}
+
+// isVisible reports whether r draws something: not a space, not a format
+// character (zero-width space and joiners, soft hyphen, tags), not a
+// combining mark on its own, not one of the letters that render blank.
+func isVisible(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u3164', '\uFFA0', // Hangul fillers
+		'\u2800': // Braille pattern blank
+		return false
+	}
+	return unicode.IsGraphic(r) && !unicode.IsSpace(r) &&
+		!unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me)
 }

@@ -50,7 +50,7 @@ func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUp
 		return nil, err
 	}
 	var out, act *parley.Message
-	err = s.writer.do(ctx, func(tx parley.Tx) error {
+	err = s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -124,7 +124,7 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 		drop []parley.Attachment
 		act  *parley.Message
 	)
-	err = s.writer.do(ctx, func(tx parley.Tx) error {
+	err = s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
 			return err

@@ -89,6 +89,9 @@ func checkGroupFields(g *parley.Group) error {
 	if strings.TrimSpace(g.Name) == "" {
 		return parley.Errorf(parley.KindInvalid, parley.CodeEmptyName, "name is required")
 	}
+	if err := parley.CheckName("name", strings.TrimSpace(g.Name)); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		field, v string
 		max      int

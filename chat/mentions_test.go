@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseMentions(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text string
 		want []string

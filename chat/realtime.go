@@ -134,7 +134,9 @@ func (s *Service) MissedEvents(ctx context.Context, after int64, limit int) (evs
 	if after < 0 || limit <= 0 {
 		return nil, false, invalid("lastMessageId must be a message id and the limit positive")
 	}
-	ms, err := s.store.Messages(ctx, a.AppID, parley.MessageFilter{Viewer: a.UID, AfterID: after, Limit: limit + 1})
+	// FromStart: with no cursor (after 0) the store pages backward from
+	// the newest message; a resuming client wants the oldest first.
+	ms, err := s.store.Messages(ctx, a.AppID, parley.MessageFilter{Viewer: a.UID, AfterID: after, FromStart: true, Limit: limit + 1})
 	if err != nil {
 		return nil, false, parley.Internal(err)
 	}
@@ -148,7 +150,7 @@ func (s *Service) MissedEvents(ctx context.Context, after int64, limit int) (evs
 // order, at most limit: what a hub that saw a hole in the log refills it
 // with.
 func (s *Service) LogEvents(ctx context.Context, appID string, after int64, limit int) ([]*parley.Event, error) {
-	ms, err := s.store.Messages(ctx, appID, parley.MessageFilter{AfterID: after, Limit: limit})
+	ms, err := s.store.Messages(ctx, appID, parley.MessageFilter{AfterID: after, FromStart: true, Limit: limit})
 	if err != nil {
 		return nil, parley.Internal(err)
 	}

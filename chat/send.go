@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/parleychat/parley"
 )
@@ -68,6 +70,9 @@ func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMess
 		m, err := s.sendOne(ctx, a, in)
 		return &SendResult{Message: m}, err
 	}
+	if in.ParentID != 0 {
+		return nil, errReplyToMany()
+	}
 	if len(mr.UIDs)+len(mr.GUIDs) == 0 {
 		return nil, msgErr(parley.KindInvalid, parley.CodeEmptyReceiver, "multipleReceivers names no receiver")
 	}
@@ -119,7 +124,7 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 		stored bool // a muid retry of a message stored before
 		fresh  bool // written by this job, so published by this call
 	)
-	err := s.writer.do(ctx, func(tx parley.Tx) error {
+	err := s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		m, err := s.prepare(ctx, tx, a, in)
 		stored, fresh = err == nil && m.ID != 0, false
 		if err != nil || stored || isPending(tx, m) { // a rule failed, or a muid retry
@@ -138,6 +143,9 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 	if fresh {
 		s.publishMessages(ctx, a.AppID, out)
 	}
+	// Two sends of one muid in one batch are answered with one message, and
+	// decorating writes into it: each caller decorates a copy of its own.
+	out = ownCopy(out)
 	if stored {
 		s.decorate(ctx, a, []*parley.Message{out})
 	} else {
@@ -201,11 +209,15 @@ func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string,
 
 // Reply sends a thread reply: in.ParentID is set, and the receiver, when
 // not given, is the parent's conversation (the group, or the other user of a
-// one-to-one conversation).
+// one-to-one conversation). A reply has one receiver: multipleReceivers is
+// refused.
 func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upload) (*parley.Message, error) {
 	a, err := needReader(ctx, "send messages")
 	if err != nil {
 		return nil, err
+	}
+	if in.MultipleReceivers != nil {
+		return nil, errReplyToMany()
 	}
 	if in.Receiver == "" {
 		p, err := s.visibleMessage(ctx, s.store, a, int64(in.ParentID))
@@ -222,6 +234,25 @@ func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upl
 		return nil, err
 	}
 	return res.Message, nil
+}
+
+// ownCopy returns a copy of m that shares nothing a reader's decoration
+// writes: the attachments (signed URLs), the data's maps and the lists.
+func ownCopy(m *parley.Message) *parley.Message {
+	c := *m
+	c.Tags = slices.Clone(m.Tags)
+	d := &c.Data
+	d.Attachments, d.Interactions, d.Reactions = slices.Clone(d.Attachments), slices.Clone(d.Interactions), slices.Clone(d.Reactions)
+	d.Metadata, d.CustomData, d.InteractiveData, d.Extras = maps.Clone(d.Metadata), maps.Clone(d.CustomData),
+		maps.Clone(d.InteractiveData), maps.Clone(d.Extras)
+	d.Entities, d.Mentions = maps.Clone(d.Entities), maps.Clone(d.Mentions)
+	return &c
+}
+
+// errReplyToMany refuses a reply with multipleReceivers: a reply belongs to
+// its parent's thread, in the parent's one conversation.
+func errReplyToMany() *parley.Error {
+	return invalid("a reply goes to its parent's conversation: multipleReceivers can't be used with parentId")
 }
 
 // senderEntity is the sender's entity of a message: the actor's user as

@@ -11,11 +11,17 @@ import (
 	"github.com/parleychat/parley/chat"
 )
 
-// TestConcurrentSends: 20 senders × 500 messages into one group through the
-// group-commit writer lose nothing, duplicate nothing, and leave the app's
-// log dense and strictly increasing in list order.
+// TestConcurrentSends: 20 senders × 500 messages (× 50 under -race) into
+// one group through the group-commit writer lose nothing, duplicate
+// nothing, and leave the app's log dense and strictly increasing in list
+// order.
 func TestConcurrentSends(t *testing.T) {
-	const senders, each = 20, 500
+	t.Parallel()
+	const senders = 20
+	each := 500
+	if raceEnabled {
+		each = 50
+	}
 	w := newWorld(t, senders)
 	var wg sync.WaitGroup
 	errs := make(chan error, senders)
@@ -77,6 +83,7 @@ func TestConcurrentSends(t *testing.T) {
 // TestSendRefusalWritesNothing: a send that breaks a rule, batched with good
 // ones, is refused alone.
 func TestSendRefusalWritesNothing(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, 3)
 	outsider := parley.NewContext(context.Background(), parley.Actor{AppID: w.appID, Access: parley.AccessUser, UID: "nobody"})
 	var wg sync.WaitGroup
@@ -112,6 +119,7 @@ func TestSendRefusalWritesNothing(t *testing.T) {
 
 // TestServiceClose: sends after Close fail instead of hanging.
 func TestServiceClose(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, 2)
 	w.svc.Close()
 	_, err := w.svc.Send(w.users[0], parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
@@ -125,6 +133,7 @@ func TestServiceClose(t *testing.T) {
 // and what a batch reads once (the group, the member, the sender) is read
 // once per app: each message carries its own app's entities.
 func TestBatchesKeepAppsApart(t *testing.T) {
+	t.Parallel()
 	const perApp, each = 8, 40
 	w := newWorld(t, perApp)
 	ctx := context.Background()
@@ -183,7 +192,7 @@ func TestBatchesKeepAppsApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := w.svc.WriteStats(); st.Writes <= st.Batches {
-		t.Logf("no batch held more than one send (%+v): the test proved little this run", st)
+		t.Errorf("no batch held more than one send (%+v): the sends of the two apps never shared a batch", st)
 	}
 }
 
@@ -192,6 +201,7 @@ func TestBatchesKeepAppsApart(t *testing.T) {
 // message of the kicked or blocked user commits into that conversation,
 // though the checks of a send are read outside the writer.
 func TestNoSendAfterKickOrBlock(t *testing.T) {
+	t.Parallel()
 	const victims = 10
 	w := newWorld(t, victims+2)
 	owner, target := w.users[0], w.users[1] // room's owner; the user who blocks
@@ -259,5 +269,43 @@ func TestNoSendAfterKickOrBlock(t *testing.T) {
 			t.Errorf("message %d from %s to %s committed after the %s was in force (log at %d)",
 				m.ID, m.Sender, m.Receiver, map[string]string{"group": "kick", "user": "block"}[m.ReceiverType], bound)
 		}
+	}
+}
+
+// TestReplyRefusesMultipleReceivers: a reply goes to its parent's
+// conversation only; chat refuses multipleReceivers with it (Reply, and
+// Send with a parent), 400 ERR_INVALID_PARAMETER, and writes nothing.
+func TestReplyRefusesMultipleReceivers(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 3)
+	ann := w.users[1]
+	parent, err := w.svc.Send(ann, parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
+		Data: parley.MessageInput{Text: "parent"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := w.st.Messages(context.Background(), w.appID, parley.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := &parley.MultipleReceivers{UIDs: []string{"u002"}, GUIDs: []string{"room"}}
+	reply := parley.NewMessage{ParentID: parley.FlexID(parent.Message.ID), MultipleReceivers: many,
+		Data: parley.MessageInput{Text: "reply"}}
+	_, errReply := w.svc.Reply(ann, reply, nil)
+	_, errSend := w.svc.Send(ann, reply, nil)
+	for what, err := range map[string]error{"Reply": errReply, "Send with parentId": errSend} {
+		if pe, ok := parley.AsError(err); !ok || pe.Kind != parley.KindInvalid || pe.Code != parley.CodeInvalidParam {
+			t.Errorf("%s with multipleReceivers: %v, want a %s refusal", what, err, parley.CodeInvalidParam)
+		}
+	}
+	after, err := w.st.Messages(context.Background(), w.appID, parley.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("refused replies wrote %d messages", len(after)-len(before))
+	}
+	if p, err := w.st.Message(context.Background(), w.appID, parent.Message.ID); err != nil || p.ReplyCount != 0 {
+		t.Errorf("parent after refused replies: %+v, %v; want replyCount 0", p, err)
 	}
 }

@@ -83,7 +83,7 @@ func New(cfg Config) *Service {
 	if s.maxUpload == 0 {
 		s.maxUpload = DefaultMaxUpload
 	}
-	s.writer = newWriter(cfg.Store)
+	s.writer = newWriter(cfg.Store, s.log)
 	if s.now == nil {
 		s.now = time.Now
 	}

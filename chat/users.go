@@ -32,6 +32,9 @@ func checkProfile(name, avatar, link, status string) error {
 	if strings.TrimSpace(name) == "" {
 		return parley.Errorf(parley.KindInvalid, parley.CodeEmptyName, "name is required")
 	}
+	if err := parley.CheckName("name", strings.TrimSpace(name)); err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		field, v string
 		max      int

@@ -13,6 +13,9 @@ import (
 	"github.com/parleychat/parley/store/sqlite"
 )
 
+// template is the migrated database every world's store is copied from.
+var template sqlite.Template
+
 // world is a service over a fresh SQLite file with one app, n users who are
 // all members of group "room", and a context per user, as authenticated by
 // an auth token of theirs.
@@ -26,7 +29,7 @@ type world struct {
 func newWorld(tb testing.TB, n int) *world {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "parley.db"))
+	st, err := template.Open(ctx, filepath.Join(tb.TempDir(), "parley.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}

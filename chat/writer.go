@@ -2,7 +2,9 @@ package chat
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -15,41 +17,48 @@ import (
 // disk. Ids stay dense and in commit order because one goroutine owns the
 // write transaction.
 //
-// A job must make every check before its first write: a job that fails with
-// a rule error (a *parley.Error not of KindInternal) has written nothing, so the others of its
-// batch commit. Any other failure aborts the batch, and each of its jobs is
-// then retried alone, so one broken write can't fail its neighbours.
+// Each job runs under a savepoint of the batch's transaction. A job that
+// fails by a rule (a *parley.Error not of KindInternal) or panics is rolled
+// back to its savepoint, so it wrote nothing, and the others of its batch go
+// on and commit. Any other failure (the store's) may have broken the
+// transaction: the batch rolls back, and each of its jobs is then retried
+// alone, so one broken write can't fail its neighbours.
 type writer struct {
 	store parley.Store
+	log   *slog.Logger
 	jobs  chan *writeJob
 	stop  chan struct{}
 	done  chan struct{}
 	once  sync.Once
 
-	batches, writes atomic.Int64 // transactions committed (or tried), and the jobs they ran
+	// batches transactions committed (or tried), the writes they ran, and
+	// the writes run again alone after their batch failed.
+	batches, writes, retries atomic.Int64
 }
 
 type writeJob struct {
 	ctx context.Context
-	fn  func(tx parley.Tx) error
+	fn  func(ctx context.Context, tx parley.Tx) error
 	err chan error
 }
 
 // maxBatch bounds the writes one transaction takes.
 const maxBatch = 512
 
-// errClosed is returned for writes after Close.
-var errClosed = errors.New("chat: service closed")
+// errClosed answers writes after Close, and those still queued at Close.
+var errClosed = &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeUnavailable,
+	Message: "the server is shutting down; try again"}
 
-func newWriter(st parley.Store) *writer {
-	w := &writer{store: st, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+func newWriter(st parley.Store, log *slog.Logger) *writer {
+	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
 
 // do runs fn in a shared write transaction and returns its error once the
-// transaction committed (or failed).
-func (w *writer) do(ctx context.Context, fn func(tx parley.Tx) error) error {
+// transaction committed (or failed). fn must use the ctx and tx it is
+// given: ctx is the caller's without its cancellation (see run).
+func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx parley.Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn, err: make(chan error, 1)}
 	select {
 	case <-w.stop:
@@ -83,6 +92,13 @@ func (w *writer) loop() {
 	defer close(w.done)
 	batch := make([]*writeJob, 0, maxBatch)
 	for {
+		// A Close wins over queued jobs: they fail rather than start.
+		select {
+		case <-w.stop:
+			w.drain()
+			return
+		default:
+		}
 		select {
 		case j := <-w.jobs:
 			batch = append(batch[:0], j)
@@ -117,24 +133,13 @@ func (w *writer) drain() {
 	}
 }
 
-// commit runs a batch in one transaction.
+// commit runs a batch in one transaction and answers its jobs; when the
+// transaction fails, it runs each job again alone.
 func (w *writer) commit(batch []*writeJob) {
 	errs := make([]error, len(batch))
-	err := w.store.InTx(context.Background(), func(stx parley.Tx) error {
-		tx := &batchTx{Tx: stx, memo: map[string]any{}}
-		for i, j := range batch {
-			if j.ctx.Err() != nil {
-				errs[i] = j.ctx.Err() // abandoned before it ran: skip it
-				continue
-			}
-			errs[i] = j.fn(tx)
-			if errs[i] != nil && !isRule(errs[i]) {
-				return errs[i]
-			}
-		}
-		return tx.flush(context.Background())
-	})
+	err := w.runBatch(batch, errs)
 	if err != nil && len(batch) > 1 {
+		w.retries.Add(int64(len(batch)))
 		for _, j := range batch {
 			w.commit([]*writeJob{j})
 		}
@@ -148,19 +153,99 @@ func (w *writer) commit(batch []*writeJob) {
 	}
 }
 
+// runBatch runs the jobs of a batch in one transaction, setting each job's
+// outcome in errs, and returns the transaction's error.
+func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
+	defer func() {
+		// A panic outside the jobs (the batch's append, the commit): the
+		// transaction rolled back; fail the batch as a store failure.
+		if p := recover(); p != nil {
+			err = w.panicked(context.Background(), p)
+		}
+	}()
+	ctx := context.Background()
+	return w.store.InTx(ctx, func(stx parley.Tx) error {
+		b := &batch{memo: map[string]any{}}
+		for i, j := range jobs {
+			if err := j.ctx.Err(); err != nil {
+				errs[i] = err // abandoned before it started: skipped
+				continue
+			}
+			var abort bool
+			if abort, errs[i] = w.run(b, stx, j); abort {
+				return errs[i]
+			}
+		}
+		return (&batchTx{Tx: stx, batch: b}).flush(ctx)
+	})
+}
+
+// jobFailed carries a job's own failure out of its savepoint, telling it
+// apart from a failure of the savepoint itself.
+type jobFailed struct {
+	err      error
+	panicked bool
+}
+
+func (e *jobFailed) Error() string { return e.err.Error() }
+func (e *jobFailed) Unwrap() error { return e.err }
+
+// run runs one started job under a savepoint of the batch's transaction,
+// with its caller's context stripped of its cancellation: a caller that
+// hangs up must not interrupt a statement of the shared transaction (in
+// SQLite an interrupted write rolls back the whole transaction). A job that
+// fails leaves nothing: its savepoint is rolled back and its pending
+// messages dropped. run reports whether its failure aborts the batch.
+func (w *writer) run(b *batch, stx parley.Tx, j *writeJob) (abort bool, err error) {
+	ctx := context.WithoutCancel(j.ctx)
+	mark := len(b.pending)
+	err = stx.InSavepoint(ctx, func(tx parley.Tx) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = &jobFailed{err: w.panicked(ctx, p), panicked: true}
+			}
+		}()
+		if err := j.fn(ctx, &batchTx{Tx: tx, batch: b}); err != nil {
+			return &jobFailed{err: err}
+		}
+		return nil
+	})
+	if err == nil {
+		return false, nil
+	}
+	b.pending = b.pending[:mark]
+	jf, ok := err.(*jobFailed) // not errors.As: a failed rollback joins its error to it
+	switch {
+	case !ok:
+		return true, err // the savepoint failed: the transaction is suspect
+	case jf.panicked || isRule(jf.err):
+		return false, jf.err // undone by the savepoint; the batch goes on
+	}
+	return true, jf.err // the store failed: the transaction is suspect
+}
+
+// panicked logs a recovered panic with its stack and returns the internal
+// error that answers it.
+func (w *writer) panicked(ctx context.Context, p any) error {
+	w.log.ErrorContext(ctx, "chat: a write panicked", "panic", p, "stack", string(debug.Stack()))
+	return parley.Internal(fmt.Errorf("chat: write panicked: %v", p))
+}
+
 // WriteStats counts the work of the group-commit writer since the service
 // started: Writes jobs (sends, edits, deletes) ran in Batches transactions,
-// so Writes/Batches is the mean batch, which grows with the load.
+// so Writes/Batches is the mean batch, which grows with the load. Retries
+// counts the jobs run again alone after their batch failed.
 type WriteStats struct {
-	Batches, Writes int64
+	Batches, Writes, Retries int64
 }
 
 // WriteStats reports the group-commit writer's counts.
 func (s *Service) WriteStats() WriteStats {
-	return WriteStats{Batches: s.writer.batches.Load(), Writes: s.writer.writes.Load()}
+	return WriteStats{Batches: s.writer.batches.Load(), Writes: s.writer.writes.Load(), Retries: s.writer.retries.Load()}
 }
 
-// close stops the writer after the batch in flight; queued writes fail.
+// close stops the writer after the batch in flight; queued writes fail
+// with errClosed.
 func (w *writer) close() {
 	w.once.Do(func() { close(w.stop) })
 	<-w.done
@@ -173,12 +258,18 @@ func isRule(err error) bool {
 	return ok && e.Kind != parley.KindInternal
 }
 
-// batchTx is the transaction of one batch. Its memo lets the jobs of a batch
-// share what they read and the batch does not change (the group a message
-// goes to, the sender's entity): writes to groups and users never run in
-// the writer.
+// batchTx is a job's view of the transaction of its batch: the job's
+// savepoint, and the batch's shared state. The memo lets the jobs of a
+// batch share what they read and the batch does not change (the group a
+// message goes to, the sender's entity): writes to groups and users never
+// run in the writer.
 type batchTx struct {
 	parley.Tx
+	*batch
+}
+
+// batch is what the jobs of one transaction share.
+type batch struct {
 	memo    map[string]any
 	pending []pendingMessage
 }

@@ -3,11 +3,8 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
 )
-
-var parleyWireUnavailable = parley.WireError{Code: "ERR_STORE_UNAVAILABLE", Message: "the store is not reachable"}
 
 func (s *Server) createApp(w http.ResponseWriter, r *http.Request) error {
 	var in chat.NewApp

@@ -18,6 +18,7 @@ func (e *env) newApp(t testing.TB, name string) (id, restKey, authKey string) {
 }
 
 func TestApps(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	var appB map[string]any
@@ -136,6 +137,7 @@ func TestApps(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	restID, authID := e.RESTKey[:12], e.AuthKey[:12]
 

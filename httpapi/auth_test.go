@@ -12,6 +12,7 @@ import (
 // one representative call of each endpoint group (DESIGN.md §4,
 // chat/access.go).
 func TestAuthMatrix(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, uid := range []string{"alice", "bob", "carol"} {
 		e.mustUser(t, uid)
@@ -140,6 +141,7 @@ func TestAuthMatrix(t *testing.T) {
 }
 
 func TestAuthErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice")
 	aliceTok := e.mustToken(t, "alice")
@@ -219,6 +221,7 @@ func TestAuthErrors(t *testing.T) {
 }
 
 func TestAppFromHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice")
 

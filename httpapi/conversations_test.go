@@ -30,6 +30,7 @@ func lastMessageID(c map[string]any) string {
 }
 
 func TestConversations(t *testing.T) {
+	t.Parallel()
 	e := newMsgEnv(t, "alice", "bob", "carol", "dave")
 	e.ok(t, "PUT", "/v3/users/bob", map[string]any{"tags": []string{"vip"}}, e.asKey())
 	conv := func(t *testing.T, path string, as hdr) map[string]any {
@@ -212,6 +213,7 @@ func TestConversations(t *testing.T) {
 }
 
 func TestPermanentUserDelete(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	b1 := e.sendID(t, toUser("alice", "from bob"), e.as("bob"))
 	a1 := e.sendID(t, toUser("bob", "to bob"), e.as("alice"))

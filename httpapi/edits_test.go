@@ -12,6 +12,7 @@ import (
 )
 
 func TestEditMessage(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	e.ok(t, "PUT", "/v3/groups/team/members/carol", map[string]any{"scope": "moderator"}, e.as("alice"))
 	id := e.sendID(t, with(toGroup("team", "hi <@uid:bob>"), "tags", []string{"old"}), e.as("alice"))
@@ -84,6 +85,7 @@ func entityOn(m map[string]any) map[string]any {
 }
 
 func TestDeleteMessage(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	e.ok(t, "PUT", "/v3/groups/team/members/carol", map[string]any{"scope": "moderator"}, e.as("alice"))
 	e.ok(t, "POST", "/v3/groups/team/members", map[string]any{}, e.as("dave"))

@@ -11,10 +11,10 @@ import (
 
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
-	"github.com/parleychat/parley/store/sqlite"
 )
 
 func TestEnvelope(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice")
 
@@ -162,8 +162,9 @@ func TestEnvelope(t *testing.T) {
 }
 
 func TestReadyzStoreDown(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	st, err := template.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,6 +179,7 @@ func TestReadyzStoreDown(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *httpapi.Config) { c.CORSOrigins = []string{"https://app.example.com"} })
 
 	t.Run("a preflight from an allowed origin is 204 with the allow headers", func(t *testing.T) {
@@ -235,6 +237,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestMaxBodyConfigurable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(c *httpapi.Config) { c.MaxBody = 64 })
 	e.fails(t, 413, "ERR_REQUEST_TOO_LARGE", "POST", "/v3/users",
 		map[string]any{"uid": "alice", "name": strings.Repeat("a", 64)}, e.asKey())

@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parleychat/parley"
@@ -20,7 +23,7 @@ var groupCast = []string{"owner", "adm", "mod", "par", "adm2", "mod2", "par2", "
 type groupWorld struct {
 	e      *env
 	tokens map[string]string
-	n      int
+	n      atomic.Int64 // groups made: their guids
 }
 
 func newGroupWorld(t *testing.T) *groupWorld {
@@ -37,8 +40,7 @@ func newGroupWorld(t *testing.T) *groupWorld {
 // returns its guid.
 func (w *groupWorld) freshGroup(t *testing.T) string {
 	t.Helper()
-	w.n++
-	guid := fmt.Sprintf("g%d", w.n)
+	guid := fmt.Sprintf("g%d", w.n.Add(1))
 	w.e.ok(t, http.MethodPost, "/v3/groups", map[string]any{
 		"guid": guid, "name": "Group", "type": "public", "owner": "owner",
 		"members": map[string]any{
@@ -61,8 +63,11 @@ func (w *groupWorld) as(actor string) hdr {
 }
 
 // TestGroupPermissionMatrix is DESIGN.md §4 as a table: actor × action ×
-// target → status and code.
+// target → status and code. An allowed call must also have its effect (the
+// group, membership, scope or ban changed as asked); a refused one must
+// write nothing.
 func TestGroupPermissionMatrix(t *testing.T) {
+	t.Parallel()
 	w := newGroupWorld(t)
 	const (
 		forbidden = http.StatusForbidden
@@ -70,40 +75,92 @@ func TestGroupPermissionMatrix(t *testing.T) {
 		conflict  = http.StatusConflict
 		bad       = http.StatusBadRequest
 	)
-	type call struct {
+	// An action is a call on group g, with the effect it must have when
+	// allowed (actor is who called; body the answer).
+	type action struct {
 		method, path string
 		body         any
+		effect       func(t *testing.T, g, actor string, body map[string]any)
 	}
-	update := func(g string) call { return call{"PUT", "/v3/groups/" + g, map[string]any{"name": "Renamed"}} }
-	del := func(g string) call { return call{"DELETE", "/v3/groups/" + g, nil} }
-	add := func(g string) call {
-		return call{"POST", "/v3/groups/" + g + "/members", map[string]any{"participants": []string{"out2"}}}
+	update := func(g string) action {
+		return action{"PUT", "/v3/groups/" + g, map[string]any{"name": "Renamed"}, func(t *testing.T, g, _ string, _ map[string]any) {
+			if gr := w.group(t, g); gr == nil || gr.Name != "Renamed" {
+				t.Errorf("group after the update: %+v, want it named Renamed", gr)
+			}
+		}}
 	}
-	kick := func(target string) func(string) call {
-		return func(g string) call { return call{"DELETE", "/v3/groups/" + g + "/members/" + target, nil} }
+	del := func(g string) action {
+		return action{"DELETE", "/v3/groups/" + g, nil, func(t *testing.T, g, _ string, _ map[string]any) {
+			if gr := w.group(t, g); gr != nil {
+				t.Errorf("group still there after its delete: %+v", gr)
+			}
+		}}
 	}
-	ban := func(target string) func(string) call {
-		return func(g string) call { return call{"POST", "/v3/groups/" + g + "/bannedusers/" + target, nil} }
+	add := func(g string) action {
+		return action{"POST", "/v3/groups/" + g + "/members", map[string]any{"participants": []string{"out2"}},
+			func(t *testing.T, g, _ string, _ map[string]any) { w.wantScope(t, g, "out2", parley.ScopeParticipant) }}
 	}
-	unban := func(target string) func(string) call {
-		return func(g string) call { return call{"DELETE", "/v3/groups/" + g + "/bannedusers/" + target, nil} }
-	}
-	scope := func(target, to string) func(string) call {
-		return func(g string) call {
-			return call{"PUT", "/v3/groups/" + g + "/members/" + target, map[string]any{"scope": to}}
+	kick := func(target string) func(string) action {
+		return func(g string) action {
+			return action{"DELETE", "/v3/groups/" + g + "/members/" + target, nil, func(t *testing.T, g, _ string, _ map[string]any) {
+				w.wantScope(t, g, target, "")
+				w.wantBanned(t, g, target, false)
+			}}
 		}
 	}
-	owner := func(to string) func(string) call {
-		return func(g string) call { return call{"PATCH", "/v3/groups/" + g + "/owner", map[string]any{"owner": to}} }
+	ban := func(target string) func(string) action {
+		return func(g string) action {
+			return action{"POST", "/v3/groups/" + g + "/bannedusers/" + target, nil, func(t *testing.T, g, _ string, _ map[string]any) {
+				w.wantScope(t, g, target, "")
+				w.wantBanned(t, g, target, true)
+			}}
+		}
 	}
-	listBans := func(g string) call { return call{"GET", "/v3/groups/" + g + "/bannedusers", nil} }
-	leave := func(g string) call { return call{"DELETE", "/v3/groups/" + g + "/members", nil} }
-	join := func(g string) call { return call{"POST", "/v3/groups/" + g + "/members", map[string]any{}} }
+	unban := func(target string) func(string) action {
+		return func(g string) action {
+			return action{"DELETE", "/v3/groups/" + g + "/bannedusers/" + target, nil, func(t *testing.T, g, _ string, _ map[string]any) {
+				w.wantBanned(t, g, target, false)
+			}}
+		}
+	}
+	scope := func(target, to string) func(string) action {
+		return func(g string) action {
+			return action{"PUT", "/v3/groups/" + g + "/members/" + target, map[string]any{"scope": to},
+				func(t *testing.T, g, _ string, _ map[string]any) { w.wantScope(t, g, target, to) }}
+		}
+	}
+	owner := func(to string) func(string) action {
+		return func(g string) action {
+			return action{"PATCH", "/v3/groups/" + g + "/owner", map[string]any{"owner": to}, func(t *testing.T, g, _ string, _ map[string]any) {
+				if gr := w.group(t, g); gr == nil || gr.Owner != to {
+					t.Errorf("group after the transfer: %+v, want owner %s", gr, to)
+				}
+				w.wantScope(t, g, to, parley.ScopeAdmin)
+			}}
+		}
+	}
+	listBans := func(g string) action {
+		return action{"GET", "/v3/groups/" + g + "/bannedusers", nil, func(t *testing.T, _, _ string, body map[string]any) {
+			if got := sorted(listOf(t, "list bans", body).uids()); fmt.Sprint(got) != "[ban1 ban2]" {
+				t.Errorf("bans listed %v, want [ban1 ban2]", got)
+			}
+		}}
+	}
+	leave := func(g string) action {
+		return action{"DELETE", "/v3/groups/" + g + "/members", nil,
+			func(t *testing.T, g, actor string, _ map[string]any) { w.wantScope(t, g, actor, "") }}
+	}
+	join := func(g string) action {
+		return action{"POST", "/v3/groups/" + g + "/members", map[string]any{},
+			func(t *testing.T, g, actor string, _ map[string]any) {
+				w.wantScope(t, g, actor, parley.ScopeParticipant)
+			}}
+	}
 
 	rows := []struct {
 		actor  string
 		action string
-		do     func(string) call
+		do     func(string) action
 		status int
 		code   string
 	}{
@@ -204,6 +261,7 @@ func TestGroupPermissionMatrix(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.actor+"/"+r.action, func(t *testing.T) {
+			t.Parallel() // each row acts on a group of its own
 			g := w.freshGroup(t)
 			c := r.do(g)
 			before := w.history(t, g)
@@ -212,6 +270,7 @@ func TestGroupPermissionMatrix(t *testing.T) {
 				if status != 200 {
 					t.Fatalf("got %d %v, want 200", status, body)
 				}
+				c.effect(t, g, r.actor, body)
 				return
 			}
 			wantError(t, c.method+" "+c.path, status, body, r.status, r.code)
@@ -231,4 +290,46 @@ func (w *groupWorld) history(t *testing.T, guid string) int {
 	}
 	d, _ := b["data"].([]any)
 	return len(d)
+}
+
+// group reads a group from the store, or nil when it is gone.
+func (w *groupWorld) group(t *testing.T, guid string) *parley.Group {
+	t.Helper()
+	g, err := w.e.Store.Group(context.Background(), w.e.AppID, guid, "")
+	if errors.Is(err, parley.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("read group %s: %v", guid, err)
+	}
+	return g
+}
+
+// wantScope fails the test unless uid is a member of the group with scope,
+// or, for scope "", not a member.
+func (w *groupWorld) wantScope(t *testing.T, guid, uid, scope string) {
+	t.Helper()
+	got := ""
+	m, err := w.e.Store.Member(context.Background(), w.e.AppID, guid, uid)
+	switch {
+	case err == nil:
+		got = m.Scope
+	case !errors.Is(err, parley.ErrNotFound):
+		t.Fatalf("read member %s of %s: %v", uid, guid, err)
+	}
+	if got != scope {
+		t.Errorf("%s's scope in %s = %q, want %q (empty: no member)", uid, guid, got, scope)
+	}
+}
+
+// wantBanned fails the test unless uid's ban from the group is as want.
+func (w *groupWorld) wantBanned(t *testing.T, guid, uid string, want bool) {
+	t.Helper()
+	got, err := w.e.Store.IsBanned(context.Background(), w.e.AppID, guid, uid)
+	if err != nil {
+		t.Fatalf("read ban of %s from %s: %v", uid, guid, err)
+	}
+	if got != want {
+		t.Errorf("%s banned from %s = %v, want %v", uid, guid, got, want)
+	}
 }

@@ -55,6 +55,7 @@ func (e *groupEnv) actions(t *testing.T, guid string, hs hdr) []string {
 }
 
 func TestGroupCreate(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice", "bob", "carol")
 	t.Run("CreatorIsOwnerAndAdmin", func(t *testing.T) {
 		g := e.mustGroup(t, "alice", map[string]any{"guid": "Team", "name": "Team", "type": "public",
@@ -99,6 +100,7 @@ func TestGroupCreate(t *testing.T) {
 }
 
 func TestGroupTypes(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice", "bob", "carol")
 	e.mustGroup(t, "alice", map[string]any{"guid": "pub", "name": "Pub", "type": "public"})
 	e.mustGroup(t, "alice", map[string]any{"guid": "pw", "name": "Pw", "type": "password", "password": "s3cret"})
@@ -154,6 +156,7 @@ func TestGroupTypes(t *testing.T) {
 }
 
 func TestGroupUpdateAndList(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice")
 	for i, name := range []string{"Charlie", "alpha", "Bravo"} {
 		e.mustGroup(t, "alice", map[string]any{"guid": fmt.Sprintf("g%d", i), "name": name, "type": "public",
@@ -184,6 +187,7 @@ func TestGroupUpdateAndList(t *testing.T) {
 }
 
 func TestGroupActionMessages(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice", "bob", "carol", "dave")
 	e.mustGroup(t, "alice", map[string]any{"guid": "team", "name": "Team", "type": "public"})
 	e.ok(t, "POST", "/v3/groups/team/members", map[string]any{}, e.as("bob"))
@@ -236,6 +240,7 @@ func TestGroupActionMessages(t *testing.T) {
 }
 
 func TestGroupMessageCursor(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice")
 	e.mustGroup(t, "alice", map[string]any{"guid": "team", "name": "Team", "type": "public"})
 	for i := 0; i < 5; i++ {
@@ -270,6 +275,7 @@ func TestGroupMessageCursor(t *testing.T) {
 }
 
 func TestGroupDeleteAndUserRemoval(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "alice", "bob", "carol", "dave")
 	e.mustGroup(t, "alice", map[string]any{"guid": "team", "name": "Team", "type": "public",
 		"members": map[string]any{"moderators": []string{"carol"}, "participants": []string{"bob"}}})
@@ -317,6 +323,7 @@ func TestGroupDeleteAndUserRemoval(t *testing.T) {
 // TestGroupConcurrentJoins: 50 users joining at once leave membersCount
 // exact.
 func TestGroupConcurrentJoins(t *testing.T) {
+	t.Parallel()
 	e := newGroupEnv(t, "owner")
 	e.mustGroup(t, "owner", map[string]any{"guid": "big", "name": "Big", "type": "public"})
 	const n = 50

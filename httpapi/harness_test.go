@@ -20,6 +20,10 @@ import (
 	"github.com/parleychat/parley/store/sqlite"
 )
 
+// template is the migrated database every test's store is copied from:
+// migrating one per test was most of the suite's time under -race.
+var template sqlite.Template
+
 // opToken is the operator token every test server is bootstrapped with.
 const opToken = "op-token"
 
@@ -42,7 +46,7 @@ type env struct {
 func newEnv(t testing.TB, opts ...any) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	st, err := template.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 // history. Each case expects a strict part of the unfiltered list, so that
 // it fails if the filter were ignored.
 func TestMessageFilters(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	label := map[string]string{} // message id -> name
 	send := func(name string, as string, body map[string]any) map[string]any {
@@ -153,6 +154,7 @@ func TestMessageFilters(t *testing.T) {
 }
 
 func TestMessageCursor(t *testing.T) {
+	t.Parallel()
 	e := newMsgEnv(t, "alice", "bob")
 	var ids []string
 	for i := range 7 {

@@ -160,6 +160,7 @@ func (e *mediaEnv) files(t *testing.T) int {
 func image(n int) []byte { return append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, n-8)...) }
 
 func TestMediaUpload(t *testing.T) {
+	t.Parallel()
 	e := newMediaEnv(t)
 	png := image(300)
 	imageMsg := map[string]any{"receiver": "team", "receiverType": "group", "type": "image", "data": map[string]any{"text": "look"}}
@@ -263,6 +264,7 @@ func TestMediaUpload(t *testing.T) {
 }
 
 func TestMediaURLs(t *testing.T) {
+	t.Parallel()
 	e := newMediaEnv(t)
 	png := image(100)
 	m := e.sendFiles(t, map[string]any{"receiver": "team", "receiverType": "group", "type": "image"},
@@ -333,6 +335,7 @@ func TestMediaURLs(t *testing.T) {
 }
 
 func TestMediaRefused(t *testing.T) {
+	t.Parallel()
 	e := newMediaEnv(t)
 	imageMsg := map[string]any{"receiver": "team", "receiverType": "group", "type": "image"}
 	refused := func(t *testing.T, status int, code string, data any, files []file, hs ...hdr) {

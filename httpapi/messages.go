@@ -16,14 +16,14 @@ import (
 // messageRoutes registers API.md §5 and §6.
 func (s *Server) messageRoutes() {
 	m := s.mux
-	m.Handle("POST /v3/messages", s.api(s.sendMessage))
+	m.Handle("POST /v3/messages", s.apiSend(s.sendMessage))
 	m.Handle("GET /v3/messages", s.api(s.listMessages))
 	m.Handle("GET /v3/users/{uid}/messages", s.api(s.userMessages))
 	m.Handle("GET /v3/groups/{guid}/messages", s.api(s.groupMessages))
 	m.Handle("GET /v3/messages/{id}", s.api(s.getMessage))
 	m.Handle("PUT /v3/messages/{id}", s.api(s.editMessage))
 	m.Handle("DELETE /v3/messages/{id}", s.api(s.deleteMessage))
-	m.Handle("POST /v3/messages/{id}/thread", s.api(s.sendReply))
+	m.Handle("POST /v3/messages/{id}/thread", s.apiSend(s.sendReply))
 	m.Handle("GET /v3/messages/{id}/thread", s.api(s.listThread))
 	m.Handle("POST /v3/messages/{id}/reactions/{reaction}", s.api(s.addReaction))
 	m.Handle("DELETE /v3/messages/{id}/reactions/{reaction}", s.api(s.removeReaction))

@@ -237,6 +237,7 @@ func teamEnv(t *testing.T) *groupEnv {
 }
 
 func TestSendMessage(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 
 	t.Run("AsEachActor", func(t *testing.T) {
@@ -409,6 +410,7 @@ func TestSendMessage(t *testing.T) {
 }
 
 func TestSendErrors(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	e.mustGroup(t, "dave", map[string]any{"guid": "secret", "name": "S", "type": "private"})
 	e.mustUser(t, "gone")
@@ -499,6 +501,7 @@ func merge(hs ...hdr) hdr {
 }
 
 func TestMentions(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	mentioned := func(m map[string]any) []string {
 		ms, _ := dataOf(m)["mentions"].(map[string]any)
@@ -531,6 +534,7 @@ func TestMentions(t *testing.T) {
 }
 
 func TestMessageVisibility(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	dm := e.sendID(t, toUser("bob", "alice to bob"), e.as("alice"))
 	before := e.sendID(t, toGroup("team", "before dave"), e.as("alice"))

@@ -15,7 +15,24 @@ type query struct {
 	err error
 }
 
-func newQuery(r *http.Request) *query { return &query{v: r.URL.Query()} }
+// newQuery reads r's query, which ServeHTTP parsed and checked already.
+func newQuery(r *http.Request) *query {
+	if v := infoFrom(r.Context()).query; v != nil {
+		return &query{v: v}
+	}
+	return &query{v: r.URL.Query()}
+}
+
+// parseQuery reads a raw query, refusing what url.Values can't hold whole:
+// URL.Query drops a malformed pair silently, and all pairs past 10,000, so
+// a filtered list would be answered unfiltered.
+func parseQuery(raw string) (url.Values, error) {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "the query string can't be read: %v", err)
+	}
+	return v, nil
+}
 
 func (q *query) str(name string) string { return strings.TrimSpace(q.v.Get(name)) }
 

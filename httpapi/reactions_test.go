@@ -33,6 +33,7 @@ func reactionPath(id, emoji string) string {
 }
 
 func TestReactions(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	id := e.sendID(t, toGroup("team", "react to me"), e.as("alice"))
 	const thumbs, heart = "👍", "❤️"
@@ -134,6 +135,7 @@ func TestReactions(t *testing.T) {
 }
 
 func TestInteractions(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	form := func(goal map[string]any, allowSender bool) string {
 		return e.sendID(t, map[string]any{"receiver": "team", "receiverType": "group", "category": "interactive", "type": "form",

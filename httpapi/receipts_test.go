@@ -9,6 +9,7 @@ import (
 )
 
 func TestReceiptsOneToOne(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	var m []string
 	for _, text := range []string{"one", "two", "three"} {
@@ -196,6 +197,7 @@ func TestReceiptsOneToOne(t *testing.T) {
 }
 
 func TestReceiptsGroup(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	g1 := e.sendID(t, toGroup("team", "hello team"), e.as("alice"))
 	g2 := e.sendID(t, toGroup("team", "hey <@uid:bob>"), e.as("alice"))

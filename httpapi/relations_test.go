@@ -33,6 +33,7 @@ func results(t testing.TB, data any) map[string]string {
 }
 
 func TestFriends(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, uid := range []string{"alice", "bob", "carol", "dave"} {
 		e.mustUser(t, uid)
@@ -125,6 +126,7 @@ func TestFriends(t *testing.T) {
 }
 
 func TestBlocks(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, uid := range []string{"alice", "bob", "carol", "dave"} {
 		e.mustUser(t, uid)

@@ -22,7 +22,12 @@ var statusOf = map[parley.Kind]int{
 	parley.KindConflict:     http.StatusConflict,
 	parley.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	parley.KindTooMany:      http.StatusTooManyRequests,
+	parley.KindUnavailable:  http.StatusServiceUnavailable,
 }
+
+// statusClientClosed is the status logged for a request whose client went
+// away before the answer, as nginx counts it; no client reads it.
+const statusClientClosed = 499
 
 // envelope is the success body.
 type envelope struct {
@@ -57,40 +62,55 @@ func done(w http.ResponseWriter, message string) error {
 
 // writeError writes err's envelope and returns its status.
 func writeError(w http.ResponseWriter, err error) int {
-	status := statusOf[parley.KindOf(err)]
+	status := statusFor(err)
+	if status == http.StatusRequestTimeout {
+		// The rest of the body may never come: don't wait for it to
+		// reuse the connection.
+		w.Header().Set("Connection", "close")
+	}
 	writeJSON(w, status, errorBody{Error: parley.Wire(err)})
 	return status
 }
 
+// statusFor is statusOf, but for the one code whose status no kind decides:
+// a body that stopped arriving is 408, which is about the transport, not
+// about what the request says, so it has no kind in the vocabulary.
+func statusFor(err error) int {
+	if parley.CodeOf(err) == parley.CodeRequestTimeout {
+		return http.StatusRequestTimeout
+	}
+	return statusOf[parley.KindOf(err)]
+}
+
 // decode reads a JSON object body into v. An empty body decodes as {}.
-// Unknown fields are ignored; malformed JSON, a wrong type or trailing data
-// is an ERR_BAD_REQUEST, an over-size body ERR_REQUEST_TOO_LARGE.
+// Unknown fields are ignored; malformed JSON, a wrong type, trailing data, a
+// name given twice in one object or in another case than the field's (see
+// checkKeys) is an ERR_BAD_REQUEST, an over-size body ERR_REQUEST_TOO_LARGE,
+// a body that stopped arriving ERR_REQUEST_TIMEOUT.
 func decode(r *http.Request, v any) error {
-	return decodeFrom(r.Body, v)
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return bodyErr(err, "the body")
+	}
+	return decodeBytes(b, v)
 }
 
 // decodeBytes is decode for a body already read (a multipart part).
 func decodeBytes(b []byte, v any) error {
-	return decodeFrom(bytes.NewReader(b), v)
-}
-
-func decodeFrom(body io.Reader, v any) error {
-	dec := json.NewDecoder(body)
-	err := dec.Decode(v)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("trailing data after the JSON object")
-		}
-	}
-	switch {
-	case err == nil, errors.Is(err, io.EOF):
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
-	return bodyErr(err, "the body")
+	if err := json.Unmarshal(b, v); err != nil {
+		return bodyErr(err, "the body")
+	}
+	return checkKeys(b, v)
 }
 
 // bodyErr maps a failure to read or decode a body to its API error.
 func bodyErr(err error, what string) error {
+	if errors.Is(err, errBodyTooSlow) {
+		return timeoutErr()
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return parley.Errorf(parley.KindTooLarge, parley.CodeTooLarge,

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	roleIDs := func(t *testing.T) []string { return e.list(t, "/v3/roles?perPage=1000", e.asKey()).field("role") }
 

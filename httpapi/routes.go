@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"net/http"
+
+	"github.com/parleychat/parley"
 )
 
 // routes registers every endpoint. The list is the REST surface at a glance;
@@ -69,9 +71,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if s.store != nil {
 		if err := s.store.Ping(r.Context()); err != nil {
-			s.log.WarnContext(r.Context(), "store not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: &parleyWireUnavailable})
-			return nil
+			return &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeStoreDown,
+				Message: "the store is not reachable", Err: err}
 		}
 	}
 	return ok(w, map[string]string{"status": "ready"}, nil)

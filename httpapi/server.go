@@ -11,11 +11,13 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
+	"github.com/parleychat/parley/internal/ratelimit"
 )
 
 // Config configures the HTTP handler.
@@ -26,11 +28,27 @@ type Config struct {
 	CORSOrigins []string // allowed origins; "*" allows any
 	MaxBody     int64    // request body limit in bytes; 1 MiB when 0
 	// MaxUploadBody limits multipart bodies (messages with files);
-	// DefaultMaxUploadBody when 0.
+	// DefaultMaxUploadBody when 0. The limit holds while reading: the read
+	// that passes it fails, and the answer is 413.
 	MaxUploadBody int64
 	// Realtime serves GET /v3/ws (package realtime's hub); without it the
 	// route does not exist.
 	Realtime http.Handler
+
+	// Limits are the rate limits (failed authentications, requests and
+	// messages per user and per app); nil limits nothing. See limits.go.
+	Limits *ratelimit.Limits
+	// ClientIPHeader names a header in which a trusted proxy in front of
+	// Parley gives the client's address (X-Forwarded-For, X-Real-IP); its
+	// last address keys the failed-authentication limit. Empty: the
+	// connection's address. Set it only behind such a proxy: clients can
+	// write any header.
+	ClientIPHeader string
+	// BodyTimeout and BodyMinBytes set the minimum rate of request bodies:
+	// at least BodyMinBytes (1 when 0) in every BodyTimeout, else 408.
+	// Zero BodyTimeout: no minimum. See slowbody.go.
+	BodyTimeout  time.Duration
+	BodyMinBytes int64
 }
 
 // DefaultMaxUploadBody is the multipart body limit when Config leaves it 0.
@@ -49,12 +67,18 @@ type Server struct {
 	maxUp   int64
 	rt      http.Handler
 	mux     *http.ServeMux
+
+	limits      *ratelimit.Limits
+	ipHeader    string
+	bodyTimeout time.Duration
+	bodyMin     int64
 }
 
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
-		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: http.NewServeMux()}
+		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: http.NewServeMux(),
+		limits: cfg.Limits, ipHeader: cfg.ClientIPHeader, bodyTimeout: cfg.BodyTimeout, bodyMin: max(1, cfg.BodyMinBytes)}
 	if s.maxUp == 0 {
 		s.maxUp = DefaultMaxUploadBody
 	}
@@ -68,8 +92,8 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP serves one request: request id, access log, CORS, body limit,
-// the /v3.0 alias, then the route.
+// ServeHTTP serves one request: request id, access log, CORS, query check,
+// body limits, the /v3.0 alias, then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	info := &reqInfo{id: r.Header.Get("X-Request-Id")}
@@ -80,10 +104,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("X-Request-Id", info.id)
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.ErrorContext(r.Context(), "panic", "request_id", info.id, "panic", p)
-			if rw.status == 0 {
-				writeError(rw, parley.Internal(nil))
-			}
+			s.recovered(r.Context(), rw, info.id, p)
 		}
 		s.log.InfoContext(r.Context(), "request", "method", r.Method, "route", info.route(r),
 			"status", rw.code(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
@@ -97,11 +118,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = "/v3/" + rest
 		r.URL.RawPath = ""
 	}
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(rw, err)
+		return
+	}
+	info.query = q
+	if isUpgrade(r) {
+		// A WebSocket upgrade (GET /v3/ws) outlives every HTTP timeout.
+		// Here, before its handler hijacks the connection, is where its
+		// deadlines are cleared; from then on the gateway keeps its own
+		// (keepalive). The header deadline is already past, the body rate
+		// never started (no body is read), and the http.Server in
+		// cmd/parley sets no ReadTimeout or WriteTimeout; IdleTimeout
+		// applies only between requests, so a hijacked connection never
+		// sees it.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+	} else if s.bodyTimeout > 0 && r.Body != nil && r.Body != http.NoBody {
+		r.Body = &minRateBody{body: r.Body, w: w, window: s.bodyTimeout, minBytes: s.bodyMin}
+	}
 	limit := s.maxBody
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data") {
 		limit = s.maxUp
 	}
-	r.Body = http.MaxBytesReader(rw, r.Body, limit)
+	// w, not rw: MaxBytesReader tells net/http through it to close the
+	// connection after the 413 rather than read the rest of the body.
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 	if h, pattern := s.mux.Handler(r); pattern == "" {
 		notFound(h).ServeHTTP(rw, r)
@@ -115,6 +159,7 @@ type reqInfo struct {
 	id    string
 	app   string
 	match string
+	query url.Values // the URL's query, parsed once
 }
 
 type reqInfoKey struct{}
@@ -220,7 +265,7 @@ func (s *Server) corsHeaders(w http.ResponseWriter, r *http.Request) bool {
 	h.Set("Access-Control-Allow-Origin", origin)
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
 	h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, appid, apikey, authtoken, onBehalfOf, resource, sdk, X-Request-Id")
-	h.Set("Access-Control-Expose-Headers", "X-Request-Id")
+	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
 	h.Set("Access-Control-Max-Age", "600")
 	return true
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func TestThreads(t *testing.T) {
+	t.Parallel()
 	e := teamEnv(t)
 	parent := e.sendID(t, toGroup("team", "parent"), e.as("alice"))
 	replyCount := func(t *testing.T, id string) int64 {

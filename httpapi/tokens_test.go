@@ -8,6 +8,7 @@ import (
 )
 
 func TestAuthTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice")
 	e.mustUser(t, "bob")

@@ -23,6 +23,7 @@ func manyTags(n int) []string {
 }
 
 func TestCreateUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	t.Run("the answer carries every field given", func(t *testing.T) {
@@ -130,6 +131,7 @@ func TestCreateUser(t *testing.T) {
 }
 
 func TestGetUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice")
 	t.Run("by any case of the uid", func(t *testing.T) {
@@ -151,6 +153,7 @@ func TestGetUser(t *testing.T) {
 }
 
 func TestUpdateUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.ok(t, "POST", "/v3/roles", map[string]any{"role": "mod", "name": "Moderator"}, e.asKey())
 	e.mustUser(t, "alice", map[string]any{"avatar": "av", "link": "ln", "statusMessage": "st",
@@ -231,6 +234,7 @@ func TestUpdateUser(t *testing.T) {
 }
 
 func TestDeleteUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 
 	t.Run("a soft delete hides the user, keeps the uid and logs out every device", func(t *testing.T) {
@@ -301,6 +305,7 @@ func TestDeleteUser(t *testing.T) {
 }
 
 func TestDeactivateUsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, uid := range []string{"alice", "bob", "carol"} {
 		e.mustUser(t, uid)
@@ -401,6 +406,7 @@ func listEnv(t *testing.T) (*env, string) {
 }
 
 func TestListUsers(t *testing.T) {
+	t.Parallel()
 	e, aliceTok := listEnv(t)
 	asAlice := e.asToken(aliceTok)
 
@@ -547,6 +553,7 @@ func TestListUsers(t *testing.T) {
 }
 
 func TestMe(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.mustUser(t, "alice", map[string]any{"avatar": "av"})
 	tok1, tok2 := e.mustToken(t, "alice"), e.mustToken(t, "alice")

@@ -22,12 +22,16 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
+	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/realtime/ws"
 )
 
@@ -56,6 +60,16 @@ type Config struct {
 	// WS sets the transport's limits: largest client frame, bytes queued
 	// per connection before it is closed as slow, idle timeout.
 	WS ws.Config
+	// Limits are the edge's rate limits, the same *Limits the REST API
+	// takes, so that a client can't escape one by switching transport:
+	// failed authentications per client address and per app, and requests
+	// (typing, transient and receipt frames) per user and app. nil limits
+	// nothing.
+	Limits *ratelimit.Limits
+	// ClientIPHeader names the header in which a trusted proxy gives the
+	// client's address, as httpapi.Config.ClientIPHeader; empty: the
+	// connection's address.
+	ClientIPHeader string
 
 	AuthTimeout     time.Duration // the auth frame must come within this (5 s)
 	MaxConnsPerUser int           // connections of one user on this node (10)
@@ -181,13 +195,42 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, "ERR_SERVICE_UNAVAILABLE", "the server is shutting down")
 		return
 	}
-	s := &session{hub: h, appID: appID}
+	s := &session{hub: h, appID: appID, addr: clientAddr(r, h.cfg.ClientIPHeader)}
 	c, err := h.ws.UpgradeValue(w, r, h, s)
 	if err != nil {
 		return // the transport answered the request
 	}
 	s.setConn(c)
 	s.armAuthTimer()
+}
+
+// clientAddr is the key failed authentications are counted by: the
+// connection's address, or behind a trusted proxy the last address of the
+// header it names; an IPv6 client by its /64. It is httpapi's rule, so
+// that both transports count a client under the same key.
+func clientAddr(r *http.Request, header string) string {
+	raw := ""
+	if header != "" {
+		if v := r.Header.Values(header); len(v) > 0 {
+			last := v[len(v)-1]
+			raw = strings.TrimSpace(last[strings.LastIndexByte(last, ',')+1:])
+		}
+	}
+	if raw == "" {
+		raw = r.RemoteAddr
+		if h, _, err := net.SplitHostPort(raw); err == nil {
+			raw = h
+		}
+	}
+	ip, err := netip.ParseAddr(raw)
+	if err != nil {
+		return raw
+	}
+	if ip = ip.Unmap(); ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 // httpError answers a request that is not upgraded, in the REST API's

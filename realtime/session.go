@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ const (
 type session struct {
 	hub   *Hub
 	appID string // from the request; the actor's once authenticated
+	addr  string // the client's address, for the failed-authentication limit; "" once authenticated
 	c     atomic.Pointer[ws.Conn]
 	state atomic.Uint32
 
@@ -189,6 +191,21 @@ func (s *session) onFrame(payload []byte) {
 
 var errRate = parley.Errorf(parley.KindTooMany, parley.CodeRateLimited, "too many frames: slow down")
 
+// tooMany is the error of a shared rate limit, with the wait.
+func tooMany(wait time.Duration, what string) error {
+	return parley.Errorf(parley.KindTooMany, parley.CodeRateLimited, "%s; retry after %d s", what, max(1, int(math.Ceil(wait.Seconds()))))
+}
+
+// guessed reports whether a failed authentication presented a wrong secret
+// or app id: what the failure limit counts (as httpapi does).
+func guessed(err error) bool {
+	switch parley.CodeOf(err) {
+	case parley.CodeAppIDNotFound, parley.CodeAuthTokenNotFound:
+		return true
+	}
+	return false
+}
+
 // refused answers a frame over the rate: the first of a run gets an error
 // frame, and a client that keeps sending too fast is closed.
 func (s *session) refused(now int64) {
@@ -250,6 +267,10 @@ func (s *session) do(req request) {
 	}
 	ctx, cancel := s.actorContext()
 	defer cancel()
+	if ok, wait := s.hub.cfg.Limits.Request(s.appID, s.user.uid); !ok {
+		s.send(errorFrame(s.appID, req.kind, tooMany(wait, "too many requests")))
+		return
+	}
 	var err error
 	switch req.kind {
 	case parley.EventTyping:
@@ -293,6 +314,10 @@ func (s *session) authenticate(ar authRequest) {
 	h := s.hub
 	ctx, cancel := context.WithTimeout(h.ctx, callTimeout)
 	defer cancel()
+	if blocked, wait := h.cfg.Limits.AuthBlocked(s.addr, s.appID); blocked {
+		s.fail(frameAuth, tooMany(wait, "too many failed authentications"), CloseRateLimited)
+		return
+	}
 	// The app's subscription comes first: a session end published after
 	// the token check below is then either routed to this session or seen
 	// by join in the app's record of recent control events.
@@ -309,11 +334,15 @@ func (s *session) authenticate(ar authRequest) {
 		err = parley.Internal(nil) // SocketAuth answers for the app it was asked about
 	}
 	if err != nil {
+		if guessed(err) {
+			h.cfg.Limits.AuthFailed(s.addr, s.appID)
+		}
 		h.release(app)
 		s.authFailed(err)
 		return
 	}
 	s.tokenID, s.deviceID, s.mode, s.roles = actor.TokenID, actor.DeviceID, ar.mode, ar.roles
+	s.addr = ""
 	start, recheck, err := app.join(ctx, s, actor, ctlSeq)
 	if err != nil {
 		h.release(app)

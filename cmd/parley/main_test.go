@@ -168,16 +168,16 @@ func TestMainServes(t *testing.T) {
 	})
 
 	t.Run("--operator-token replaces the operator token", func(t *testing.T) {
-		cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--data", dir, "--operator-token", "cli-operator-secret"}, io.Discard)
+		cfg, err := parseConfig([]string{"--addr", "127.0.0.1:0", "--data", dir, "--operator-token", "cli-operator-secret-of-24-chars"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m3, out3 := start(t, cfg)
-		if strings.Contains(out3, "cli-operator-secret") || parseSecrets(out3) != (secrets{}) {
+		if strings.Contains(out3, "cli-operator-secret-of-24-chars") || parseSecrets(out3) != (secrets{}) {
 			t.Errorf("start printed a secret:\n%s", out3)
 		}
 		url := m3.URL()
-		mustOK(t, "GET", url+"/v3/apps", nil, "Authorization", "Bearer cli-operator-secret")
+		mustOK(t, "GET", url+"/v3/apps", nil, "Authorization", "Bearer cli-operator-secret-of-24-chars")
 		status, b := call(t, "GET", url+"/v3/apps", nil, "Authorization", "Bearer "+s.Operator)
 		if status != 401 {
 			t.Errorf("the old operator token: %d %v", status, b)
@@ -188,13 +188,13 @@ func TestMainServes(t *testing.T) {
 
 func TestMainFirstStartWithOperatorToken(t *testing.T) {
 	cfg := testConfig(t.TempDir())
-	cfg.OperatorToken = "given"
+	cfg.OperatorToken = "given-operator-token-0123"
 	m, out := start(t, cfg)
 	s := parseSecrets(out)
-	if s.AppID == "" || s.RESTKey == "" || s.Operator != "" || strings.Contains(out, "given") {
+	if s.AppID == "" || s.RESTKey == "" || s.Operator != "" || strings.Contains(out, cfg.OperatorToken) {
 		t.Errorf("printed %+v from:\n%s", s, out)
 	}
-	mustOK(t, "GET", m.URL()+"/v3/apps/"+s.AppID, nil, "Authorization", "Bearer given")
+	mustOK(t, "GET", m.URL()+"/v3/apps/"+s.AppID, nil, "Authorization", "Bearer "+cfg.OperatorToken)
 }
 
 func TestMainOpenFails(t *testing.T) {
@@ -351,6 +351,17 @@ func TestRunCommands(t *testing.T) {
 	}
 }
 
+// withEdgeDefaults sets the defaults of the connection and rate-limit
+// fields, which TestParseEdgeConfig checks.
+func (c *Config) withEdgeDefaults() {
+	d := DefaultConfig()
+	if d.MaxUploadBody != 64<<20 {
+		panic("the documented multipart limit is 64 MiB")
+	}
+	c.MaxUploadBody, c.HeaderTimeout, c.IdleTimeout = d.MaxUploadBody, d.HeaderTimeout, d.IdleTimeout
+	c.BodyTimeout, c.BodyMinBytes, c.MaxConns, c.Rates = d.BodyTimeout, d.BodyMinBytes, d.MaxConns, d.Rates
+}
+
 // clearEnv unsets every PARLEY_* variable for the test.
 func clearEnv(t *testing.T) {
 	for _, kv := range os.Environ() {
@@ -371,21 +382,23 @@ func TestParseConfig(t *testing.T) {
 		want := Config{Addr: "127.0.0.1:8080", DataDir: "./parley-data", CORSOrigins: []string{"*"}, MaxBody: 1 << 20, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "info", ShutdownWait: 15 * time.Second,
 			WSMaxConns: 10, PresenceGrace: 5 * time.Second, ResumeLimit: 1000}
+		want.withEdgeDefaults()
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
 
 	env := map[string]string{
-		"PARLEY_ADDR": ":9000", "PARLEY_DATA": "/env/data", "PARLEY_OPERATOR_TOKEN": "env-op",
+		"PARLEY_ADDR": ":9000", "PARLEY_DATA": "/env/data", "PARLEY_OPERATOR_TOKEN": "env-operator-token-0123456",
 		"PARLEY_CORS_ORIGINS": "https://a.example, https://b.example,", "PARLEY_MAX_BODY": "2048",
 		"PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_LEVEL": "debug", "PARLEY_SHUTDOWN_TIMEOUT": "3s",
 		"PARLEY_WS_MAX_CONNS": "3", "PARLEY_PRESENCE_GRACE": "2s", "PARLEY_RESUME_LIMIT": "50",
 	}
-	fromEnv := Config{Addr: ":9000", DataDir: "/env/data", OperatorToken: "env-op",
+	fromEnv := Config{Addr: ":9000", DataDir: "/env/data", OperatorToken: "env-operator-token-0123456",
 		CORSOrigins: []string{"https://a.example", "https://b.example"}, MaxBody: 2048, MaxUpload: 25 << 20,
 		LogFormat: "json", LogLevel: "debug", ShutdownWait: 3 * time.Second,
 		WSMaxConns: 3, PresenceGrace: 2 * time.Second, ResumeLimit: 50}
+	fromEnv.withEdgeDefaults()
 
 	t.Run("environment over defaults", func(t *testing.T) {
 		clearEnv(t)
@@ -406,17 +419,18 @@ func TestParseConfig(t *testing.T) {
 		for k, v := range env {
 			t.Setenv(k, v)
 		}
-		got, err := parseConfig([]string{"--addr", ":9001", "--data=/flag/data", "--operator-token", "flag-op",
+		got, err := parseConfig([]string{"--addr", ":9001", "--data=/flag/data", "--operator-token", "flag-operator-token-012345",
 			"--cors-origins", "https://c.example", "--max-body", "4096", "--log-format", "text",
 			"--log-level", "warn", "--shutdown-timeout", "1m", "--ws-max-conns", "4", "--presence-grace", "1s",
 			"--resume-limit", "7"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := Config{Addr: ":9001", DataDir: "/flag/data", OperatorToken: "flag-op",
+		want := Config{Addr: ":9001", DataDir: "/flag/data", OperatorToken: "flag-operator-token-012345",
 			CORSOrigins: []string{"https://c.example"}, MaxBody: 4096, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "warn", ShutdownWait: time.Minute,
 			WSMaxConns: 4, PresenceGrace: time.Second, ResumeLimit: 7}
+		want.withEdgeDefaults()
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}

@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/parleychat/parley/blob"
 	"github.com/parleychat/parley/broker/inmem"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
+	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
 )
@@ -55,13 +55,25 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// Open opens the store, prepares it, and starts serving.
+// Open binds the address, opens the store, prepares it, and starts serving.
+// The bind comes first: a first start that can't serve must not print the
+// new app's keys and operator token, store them hashed, and leave the next
+// start with nothing to show.
 func (m *Main) Open(ctx context.Context) error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	maxConns := m.Config.MaxConns
+	if maxConns <= 0 {
+		maxConns = autoMaxConns(openFileLimit())
+	}
+	m.listener = newLimitListener(ln, maxConns, m.Logger)
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
 	dbPath := filepath.Join(m.Config.DataDir, "parley.db")
-	st, err := sqlite.Open(ctx, dbPath)
+	st, err := sqlite.Open(ctx, dbPath, sqlite.WithLogger(m.Logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -82,26 +94,46 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	m.printBootstrap(boot, dbPath)
+
+	// One set of limits for every transport: the WebSocket gateway takes
+	// the same *ratelimit.Limits, so a client can't escape a limit (or
+	// reset its failed authentications) by switching.
+	limits := ratelimit.NewLimits(m.Config.Rates)
 	m.Hub, err = realtime.New(realtime.Config{Service: m.Service, Broker: m.Broker, Logger: m.Logger,
-		MaxConnsPerUser: m.Config.WSMaxConns, PresenceGrace: m.Config.PresenceGrace,
-		ResumeLimit: m.Config.ResumeLimit})
+		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
+		MaxConnsPerUser: m.Config.WSMaxConns, PresenceGrace: m.Config.PresenceGrace, ResumeLimit: m.Config.ResumeLimit})
 	if err != nil {
 		return fmt.Errorf("realtime hub: %w", err)
 	}
-
 	api := httpapi.New(httpapi.Config{Service: m.Service, Store: st, Logger: m.Logger,
-		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody,
-		MaxUploadBody: 10*m.Config.MaxUpload + m.Config.MaxBody, // up to 10 files and the data part
-		Realtime:      m.Hub})
-	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	m.server = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second,
+		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
+		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
+		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes, Realtime: m.Hub})
+	// No ReadTimeout or WriteTimeout: they bound a whole request or
+	// response, which would cut off large uploads and downloads on slow
+	// links and the WebSocket connections (httpapi/server.go clears an
+	// upgrade's deadlines). A body's minimum rate (httpapi/slowbody.go)
+	// and the idle timeout stop slow and idle clients instead.
+	m.server = &http.Server{Handler: api, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
-	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir)
+	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
 	return nil
+}
+
+// autoMaxConns is the connection cap when none is configured: the open-file
+// limit less a tenth (at least 64) for the database, uploads and logs, at
+// most 100,000; 10,000 when the limit is unknown.
+func autoMaxConns(nofile uint64) int {
+	if nofile == 0 {
+		return 10_000
+	}
+	n := nofile - max(nofile/10, 64)
+	if nofile <= 128 {
+		n = nofile / 2
+	}
+	return int(max(1, min(n, 100_000)))
 }
 
 // printBootstrap shows what the first start made; secrets are stored only
@@ -145,6 +177,9 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.Hub = nil
+	}
+	if m.server == nil && m.listener != nil { // Open failed after binding
+		m.listener.Close()
 	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownWait)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -219,6 +220,23 @@ func TestSlowConsumer(t *testing.T) {
 	}
 }
 
+// A client that stops reading while its queue is still under MaxQueue is
+// closed when a write cannot finish within WriteTimeout, also as 4008.
+func TestWriteTimeout(t *testing.T) {
+	h := &testHandler{}
+	ts := newTestServer(t, Config{MaxQueue: 1 << 30, WriteTimeout: 100 * time.Millisecond}, h)
+	dial(t, ts.url) // never reads
+	sc := ts.next(t)
+	// 32 MiB: more than the socket buffers hold, far less than MaxQueue.
+	f := Prepare(bytes.Repeat([]byte("w"), 64<<10))
+	for range 512 {
+		if !sc.Send(f) {
+			break // already timed out
+		}
+	}
+	h.waitClosed(t, sc, CloseSlow)
+}
+
 // A panic in Message is logged with its stack and closes that connection
 // with 1011; the poller and the other connections go on.
 func TestHandlerPanic(t *testing.T) {
@@ -276,12 +294,12 @@ func TestServerClose(t *testing.T) {
 		go func() { // each client reads, then answers the close
 			defer wg.Done()
 			cl.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-			f, err := ws.ReadFrame(cl.r)
+			f, err := readWire(cl.r)
 			if err != nil || string(f.Payload) != "queued before close" {
 				errs <- fmt.Errorf("first frame %q, %v", f.Payload, err)
 				return
 			}
-			f, err = ws.ReadFrame(cl.r)
+			f, err = readWire(cl.r)
 			if err != nil || f.Header.OpCode != ws.OpClose || int(f.Payload[0])<<8|int(f.Payload[1]) != CloseGoingAway {
 				errs <- fmt.Errorf("want close 1001, got %v %q, %v", f.Header.OpCode, f.Payload, err)
 				return
@@ -340,4 +358,57 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// Sends from many goroutines racing with closes from both sides and with
+// the socket dropping: no race, no panic, Closed exactly once each.
+func TestConcurrentSendAndClose(t *testing.T) {
+	h := &testHandler{}
+	ts := newTestServer(t, Config{MaxQueue: 64 << 10}, h)
+	const n = 12
+	var wg sync.WaitGroup
+	var conns []*Conn
+	for i := range n {
+		cl := dial(t, ts.url)
+		sc := ts.next(t)
+		conns = append(conns, sc)
+		f := Prepare(bytes.Repeat([]byte{'c'}, 512))
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 300 {
+					sc.Send(f)
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch i % 3 {
+			case 0: // the server closes
+				sc.Close(4001, "done")
+				wsutil.ReadServerData(cl.nc)
+			case 1: // the client closes
+				cl.nc.Write(rawFrame(fin|opClose, true, closeBody(CloseNormal, "")))
+			case 2: // the socket drops
+				cl.nc.Close()
+			}
+			io.Copy(io.Discard, cl.nc)
+		}()
+	}
+	wg.Wait()
+	for _, sc := range conns {
+		sc.Close(CloseNormal, "")
+		waitFor(t, 10*time.Second, "Closed called", func() bool { return len(h.codes(sc)) > 0 })
+	}
+	waitFor(t, 10*time.Second, "Len 0", func() bool { return ts.Len() == 0 })
+	for _, sc := range conns {
+		if got := h.codes(sc); len(got) != 1 {
+			t.Errorf("Closed called %d times: %v", len(got), got)
+		}
+		if sc.Send(Prepare([]byte("x"))) {
+			t.Error("Send on a closed connection returned true")
+		}
+	}
 }

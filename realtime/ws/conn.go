@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -153,8 +154,14 @@ func (c *Conn) flush() {
 		c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 		_, err := bufs.WriteTo(c.nc)
 		if err != nil {
+			// A write that timed out means a client that stopped reading:
+			// a slow consumer like one whose queue overflowed.
+			code := CloseAbnormal
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				code = CloseSlow
+			}
 			c.srv.log.Debug("ws: write failed", "remote", c.nc.RemoteAddr(), "err", err)
-			c.teardown(CloseAbnormal)
+			c.teardown(code)
 			return
 		}
 		if last {
@@ -170,6 +177,10 @@ func (c *Conn) flush() {
 // close frame or EOF arrives or the linger time passes.
 func (c *Conn) closeSent() {
 	c.mu.Lock()
+	if c.state.Load() != stateClosing { // the connection ended meanwhile
+		c.mu.Unlock()
+		return
+	}
 	peer := c.peerClosed
 	if !peer {
 		c.lingerUntil.Store(c.srv.now() + int64(c.srv.linger))

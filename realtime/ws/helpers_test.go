@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -149,7 +150,26 @@ func (c *client) writeRaw(b []byte) {
 // readFrame reads one frame within 10 s.
 func (c *client) readFrame() (ws.Frame, error) {
 	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
-	return ws.ReadFrame(c.r)
+	return readWire(c.r)
+}
+
+// readWire reads one server frame (at most 1 MiB) from r.
+func readWire(r io.Reader) (ws.Frame, error) {
+	h, err := ws.ReadHeader(r)
+	if err != nil {
+		return ws.Frame{}, err
+	}
+	if h.Length > 1<<20 {
+		return ws.Frame{}, fmt.Errorf("frame of %d bytes", h.Length)
+	}
+	p := make([]byte, h.Length)
+	if _, err := io.ReadFull(r, p); err != nil {
+		return ws.Frame{}, err
+	}
+	if h.Masked {
+		ws.Cipher(p, h.Mask, 0)
+	}
+	return ws.Frame{Header: h, Payload: p}, nil
 }
 
 // readText reads the next frame and checks it is a text frame.

@@ -162,7 +162,7 @@ func TestPrepareEncodings(t *testing.T) {
 	for _, n := range []int{0, 1, 125, 126, 65535, 65536, 70000} {
 		payload := bytes.Repeat([]byte{'z'}, n)
 		f := Prepare(payload)
-		got, err := ws.ReadFrame(bytes.NewReader(f.b))
+		got, err := readWire(bytes.NewReader(f.b))
 		if err != nil {
 			t.Fatalf("len %d: %v", n, err)
 		}
@@ -178,7 +178,7 @@ func TestPrepareEncodings(t *testing.T) {
 	if len(b) > 2+125 {
 		t.Fatalf("close frame %d bytes", len(b))
 	}
-	cf, err := ws.ReadFrame(bytes.NewReader(b))
+	cf, err := readWire(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}

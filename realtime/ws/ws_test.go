@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -64,7 +65,7 @@ func TestManyConnections(t *testing.T) {
 					errs <- err
 					return
 				}
-				f, err := ws.ReadFrame(nc)
+				f, err := readWire(nc)
 				if err != nil {
 					errs <- err
 					return
@@ -80,6 +81,37 @@ func TestManyConnections(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// Idle connections hold no goroutine and no buffer: after their traffic,
+// the process is back to the goroutines it had before they connected.
+func TestIdleConnectionsHoldNothing(t *testing.T) {
+	h := &testHandler{}
+	ts := newTestServer(t, Config{}, h)
+	base := runtime.NumGoroutine()
+	var conns []*Conn
+	for range 50 {
+		cl := dial(t, ts.url)
+		conns = append(conns, ts.next(t))
+		cl.writeRaw(rawFrame(opText, true, []byte("frag"))) // leaves a fragment...
+		cl.writeRaw(rawFrame(fin|opContinuation, true, []byte("mented")))
+		if got := cl.readText(); got != "fragmented" {
+			t.Fatalf("echo = %q", got)
+		}
+	}
+	waitFor(t, 10*time.Second, fmt.Sprintf("goroutines back to %d", base), func() bool {
+		return runtime.NumGoroutine() <= base
+	})
+	for _, c := range conns {
+		c.rmu.Lock()
+		c.mu.Lock()
+		if c.p.partial != nil || c.p.msg != nil || c.p.in != nil || c.queue != nil {
+			t.Errorf("idle connection holds partial %d, msg %d, in %d bytes, queue %d frames",
+				cap(c.p.partial), cap(c.p.msg), cap(c.p.in), len(c.queue))
+		}
+		c.mu.Unlock()
+		c.rmu.Unlock()
 	}
 }
 
@@ -111,7 +143,7 @@ func TestFrameWithHandshake(t *testing.T) {
 	}
 	br := bufio.NewReader(nc)
 	readHandshake(t, br)
-	f, err := ws.ReadFrame(br)
+	f, err := readWire(br)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,22 +39,6 @@ func (q *queries) App(ctx context.Context, appID string) (*parley.App, error) {
 	return a, nil
 }
 
-// accessVersionSQL reads an app's access version (migration 0004 keeps it).
-const accessVersionSQL = `SELECT access_version FROM apps WHERE id = ?`
-
-// AccessVersion returns the app's access version; see parley.AppStore.
-func (q *queries) AccessVersion(ctx context.Context, appID string) (int64, error) {
-	st, err := q.prepared(ctx, q.r, accessVersionSQL)
-	if err != nil {
-		return 0, fail("access version", err)
-	}
-	var v int64
-	if err := st.QueryRowContext(ctx, accessVersionSQL, appID).Scan(&v); err != nil {
-		return 0, fail("access version", err)
-	}
-	return v, nil
-}
-
 // Apps lists all apps, oldest first (in creation order among equals).
 func (q *queries) Apps(ctx context.Context) ([]*parley.App, error) {
 	rows, err := q.r.QueryContext(ctx,

@@ -25,16 +25,17 @@ const (
 )
 
 // checkpointer checkpoints the log of db every checkpointEvery until ctx
-// ends; then it closes done.
+// ends; then it closes done. Its failures go to log, the store's logger.
 type checkpointer struct {
 	db     *sql.DB
+	log    *slog.Logger
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
 // startCheckpointer opens its connection on path (with the pools' pragmas)
 // and starts it.
-func startCheckpointer(path string, pragmas string) (*checkpointer, error) {
+func startCheckpointer(path string, pragmas string, log *slog.Logger) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", path+"?"+pragmas)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
@@ -44,7 +45,7 @@ func startCheckpointer(path string, pragmas string) (*checkpointer, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &checkpointer{db: db, cancel: cancel, done: make(chan struct{})}
+	c := &checkpointer{db: db, log: log, cancel: cancel, done: make(chan struct{})}
 	go c.run(ctx)
 	return c, nil
 }
@@ -66,7 +67,7 @@ func (c *checkpointer) run(ctx context.Context) {
 		case err != nil && ctx.Err() == nil && !failing:
 			// Logged once per run of failures: the writer's own
 			// checkpoints still bound the log meanwhile.
-			slog.Warn("sqlite: background checkpoint failed", "err", err)
+			c.log.Warn("sqlite: background checkpoint failed", "err", err)
 			failing = true
 		case err == nil:
 			failing = false

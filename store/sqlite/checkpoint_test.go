@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 // the database file while the store stays open, though the writer's own
 // checkpoint threshold is far off, and the writer keeps that threshold.
 func TestBackgroundCheckpoint(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "parley.db")
 	s, err := Open(t.Context(), path)
 	if err != nil {
@@ -55,4 +59,44 @@ func TestBackgroundCheckpoint(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestCheckpointFailureLogged: a failing background checkpoint is logged
+// through the store's logger, not slog's global one.
+func TestCheckpointFailureLogged(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	// A file in a directory that does not exist: every checkpoint fails.
+	path := filepath.Join(t.TempDir(), "missing", "parley.db")
+	c, err := startCheckpointer(path, "", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(buf.String(), "background checkpoint failed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no failure logged through the store's logger; logged: %q", buf.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and the test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -11,9 +11,14 @@ import (
 )
 
 func TestConcurrentAppendMessages(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a := storetest.MustCreateApp(t, s)
-	const writers, each = 20, 50
+	const writers = 20
+	each := 50
+	if raceEnabled {
+		each = 10 // the same contention, fewer rounds
+	}
 	ids := make(chan int64, writers*each)
 	errs := make(chan error, writers*each)
 	var wg sync.WaitGroup
@@ -52,7 +57,7 @@ func TestConcurrentAppendMessages(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	for id := int64(1); id <= writers*each; id++ {
+	for id := int64(1); id <= int64(writers*each); id++ {
 		if !seen[id] {
 			t.Errorf("id %d not given", id)
 		}
@@ -98,6 +103,7 @@ func setEachField(t *testing.T, fn func(name string, f parley.MessageFilter)) {
 }
 
 func TestMessagesSupportsEveryFilterField(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a := storetest.MustCreateApp(t, s)
 	setEachField(t, func(name string, f parley.MessageFilter) {
@@ -111,6 +117,7 @@ func TestMessagesSupportsEveryFilterField(t *testing.T) {
 }
 
 func TestMessagesRefusesUnsupportedFilter(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a := storetest.MustCreateApp(t, s)
 	// A field the filter gains is refused until Messages applies it: take
@@ -126,6 +133,7 @@ func TestMessagesRefusesUnsupportedFilter(t *testing.T) {
 
 // TestQueryPlans checks that the hot reads use the indexes meant for them.
 func TestQueryPlans(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	for _, tc := range []struct{ query, want string }{
 		{`SELECT * FROM messages WHERE app_id = 'a' AND id = 5`, `USING INDEX sqlite_autoindex_messages_1 (app_id=? AND id=?)`},

@@ -77,6 +77,7 @@ func searchRows(t *testing.T, s *Store) int {
 }
 
 func TestDeleteAppRemovesMessaging(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	a, b := fillMessaging(t, s), fillMessaging(t, s)
 	for _, table := range messagingTables {
@@ -104,6 +105,7 @@ func TestDeleteAppRemovesMessaging(t *testing.T) {
 }
 
 func TestSearchIndexFollowsEdits(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	ctx := t.Context()
 	appID := fillMessaging(t, s)

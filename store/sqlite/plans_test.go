@@ -56,6 +56,7 @@ func wantPlan(t *testing.T, s *Store, name, query string, args []any, want []str
 // messages_conversation whatever bounds the range, unread counts as ranges
 // of it, a viewer's conversations from the peer and membership indexes.
 func TestMessagingQueryPlans(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	type F = parley.MessageFilter
 	const byConversation = `SEARCH m USING INDEX messages_conversation (app_id=? AND conversation_id=?`
@@ -108,6 +109,7 @@ func TestMessagingQueryPlans(t *testing.T) {
 // TestSearchSurvivesVacuum checks that VACUUM keeps the rowids of messages,
 // by which the full-text index finds them.
 func TestSearchSurvivesVacuum(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	a := storetest.MustCreateApp(t, s)
 	var ms []*parley.Message

@@ -16,7 +16,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -41,12 +43,35 @@ type Store struct {
 
 var _ parley.Store = (*Store)(nil)
 
+// Option adjusts how Open opens a store.
+type Option func(*options)
+
+type options struct {
+	log *slog.Logger
+}
+
+// WithLogger sets the logger of the store's background work (the
+// checkpointer, see checkpoint.go). Without it nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.log = l }
+}
+
 // Open opens (creating it if need be) the database file at path and applies
 // the migrations it lacks. path must name a file: an in-memory database
 // would give the two pools two different databases.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("sqlite: open: unusable path %q", path)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	o := options{log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.log == nil {
+		o.log = slog.New(slog.DiscardHandler)
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -88,7 +113,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)
 	}
 
-	cp, err := startCheckpointer(path, q.Encode())
+	cp, err := startCheckpointer(path, q.Encode(), o.log)
 	if err != nil {
 		rdb.Close()
 		wdb.Close()
@@ -96,6 +121,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	qs := queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb, rc: newStmtCache(rdb), wc: newStmtCache(wdb)}
 	return &Store{queries: qs, wdb: wdb, rdb: rdb, cp: cp}, nil
+}
+
+// createPrivate creates the database file, owner-only, unless it exists.
+// The file holds every message and key hash; left to SQLite it would take
+// 0644 from the umask. SQLite gives the -wal and -shm files it makes the
+// mode of the database file, so they are 0600 too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create: %w", err)
+	}
+	return f.Close()
 }
 
 // Close closes both pools. The writer closes last, so that the last
@@ -146,8 +186,12 @@ type queries struct {
 	stmts map[string]*sql.Stmt
 	// lastIDs holds, per app, the last message id of the log as the
 	// transaction sees it, written to the app's counter just before the
-	// commit. See lastMessageID.
+	// commit. See lastMessageID; InSavepoint restores it on a rollback.
 	lastIDs map[string]int64
+	// savepoints are InSavepoint's, innermost last, each marked once
+	// opened (see savepoint.go); spErr is a failure to open one.
+	savepoints []bool
+	spErr      error
 }
 
 var _ parley.Tx = (*queries)(nil)
@@ -178,6 +222,9 @@ func (q *queries) write(ctx context.Context, fn func(q *queries) error) error {
 func (q *queries) prepared(ctx context.Context, db querier, query string) (querier, error) {
 	if q.tx == nil {
 		return db, nil
+	}
+	if db == q.w && len(q.savepoints) > 0 {
+		q.openSavepoints(ctx) // a write: see savepoint.go
 	}
 	if st, ok := q.stmts[query]; ok {
 		return stmtQuerier{st}, nil
@@ -228,7 +275,7 @@ func runTx(ctx context.Context, c *stmtCache, opts *sql.TxOptions, fn func(q *qu
 		}
 	}()
 	q := &queries{tx: tx, cache: c}
-	q.r, q.w = txQuerier{q}, txQuerier{q}
+	q.r, q.w = txQuerier{q: q}, txQuerier{q: q, write: true}
 	err = fn(q)
 	if err == nil {
 		err = q.saveMessageIDs(ctx)
@@ -261,12 +308,21 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
+	// One read finds what is applied, so opening a migrated file takes no
+	// write transaction (tests open hundreds of copies of one).
+	applied, err := appliedVersions(ctx, db)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".sql") {
 			continue
 		}
 		version := strings.TrimSuffix(name, ".sql")
+		if applied[version] {
+			continue
+		}
 		body, err := migrations.ReadFile("migrations/" + name)
 		if err != nil {
 			return fmt.Errorf("sqlite: migrate %s: %w", version, err)
@@ -292,6 +348,27 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions reads the versions recorded in schema_migrations.
+func appliedVersions(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("sqlite: migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return applied, nil
 }
 
 // fail wraps err with the operation that met it, turning a missing row into

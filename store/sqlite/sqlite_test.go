@@ -12,10 +12,14 @@ import (
 	"github.com/parleychat/parley/store/storetest"
 )
 
-// newStore opens a store on a new file in the test's temporary directory.
+// template is the migrated database every test's store is copied from.
+var template Template
+
+// newStore opens a store on a new file in the test's temporary directory,
+// a copy of the template.
 func newStore(t *testing.T) parley.Store {
 	t.Helper()
-	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
+	s, err := template.Open(t.Context(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -27,7 +31,10 @@ func newStore(t *testing.T) parley.Store {
 	return s
 }
 
-func TestStore(t *testing.T) { storetest.RunAll(t, newStore) }
+func TestStore(t *testing.T) {
+	t.Parallel()
+	storetest.RunAll(t, newStore)
+}
 
 type migration struct {
 	Version   string
@@ -56,6 +63,7 @@ func appliedMigrations(t *testing.T, s *Store) []migration {
 }
 
 func TestReopenKeepsDataAndMigrations(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "parley.db")
 	s, err := Open(t.Context(), path)
 	if err != nil {
@@ -94,6 +102,7 @@ func TestReopenKeepsDataAndMigrations(t *testing.T) {
 }
 
 func TestPragmas(t *testing.T) {
+	t.Parallel()
 	s := newStore(t).(*Store)
 	for _, db := range []struct {
 		name string
@@ -121,6 +130,7 @@ func TestPragmas(t *testing.T) {
 }
 
 func TestOpenRejectsMemory(t *testing.T) {
+	t.Parallel()
 	for _, path := range []string{"", ":memory:", "x.db?mode=memory"} {
 		if s, err := Open(t.Context(), path); err == nil {
 			s.Close()
@@ -130,6 +140,7 @@ func TestOpenRejectsMemory(t *testing.T) {
 }
 
 func TestConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a := storetest.MustCreateApp(t, s)
 	const writers = 20
@@ -180,6 +191,7 @@ func TestConcurrentWrites(t *testing.T) {
 }
 
 func TestConstraintErrors(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	// A reference to a missing parent reads as ErrNotFound.
 	err := s.CreateUser(t.Context(), "app-none", &parley.User{UID: "x", Name: "x", Role: parley.DefaultRole})
@@ -189,6 +201,7 @@ func TestConstraintErrors(t *testing.T) {
 }
 
 func TestConcurrentWritesTwoStores(t *testing.T) {
+	t.Parallel()
 	// Two stores on one file stand for two processes: their writers contend
 	// for the file's lock, and BEGIN IMMEDIATE with busy_timeout makes them
 	// wait for it rather than fail.
@@ -234,6 +247,7 @@ func TestConcurrentWritesTwoStores(t *testing.T) {
 }
 
 func TestNameSortIgnoresCase(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a := storetest.MustCreateApp(t, s)
 	for uid, name := range map[string]string{"u1": "bob", "u2": "Alice", "u3": "carol", "u4": "Dave"} {

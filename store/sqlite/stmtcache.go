@@ -91,11 +91,15 @@ func (c *stmtCache) close() error {
 }
 
 // txQuerier runs every statement of a transaction through its statement
-// cache (see queries.prepared).
-type txQuerier struct{ q *queries }
+// cache (see queries.prepared). The one of q.w marks writes, before which
+// deferred savepoints open (see savepoint.go).
+type txQuerier struct {
+	q     *queries
+	write bool
+}
 
 func (t txQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := t.q.prepared(ctx, t.q.tx, query)
+	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +107,7 @@ func (t txQuerier) ExecContext(ctx context.Context, query string, args ...any) (
 }
 
 func (t txQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := t.q.prepared(ctx, t.q.tx, query)
+	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +115,16 @@ func (t txQuerier) QueryContext(ctx context.Context, query string, args ...any) 
 }
 
 func (t txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := t.q.prepared(ctx, t.q.tx, query)
+	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return t.q.tx.QueryRowContext(ctx, query, args...) // reports the error
 	}
 	return st.QueryRowContext(ctx, query, args...)
+}
+
+func (t txQuerier) prepared(ctx context.Context, query string) (querier, error) {
+	if t.write && len(t.q.savepoints) > 0 {
+		t.q.openSavepoints(ctx)
+	}
+	return t.q.prepared(ctx, t.q.tx, query)
 }

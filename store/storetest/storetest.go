@@ -4,7 +4,8 @@
 //	func TestStore(t *testing.T) { storetest.RunAll(t, newStore) }
 //
 // Each subtest asks the factory for its own store, so subtests share no
-// data; the factory should register the store's Close with t.Cleanup.
+// data, and the aggregates run in parallel: the factory must be safe to call
+// from parallel tests, and should register the store's Close with t.Cleanup.
 package storetest
 
 import (
@@ -17,25 +18,35 @@ import (
 	"github.com/parleychat/parley"
 )
 
-// RunAll runs the whole suite, one subtest per aggregate.
+// RunAll runs the whole suite, one subtest per aggregate, in parallel.
 func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
-	t.Run("Apps", func(t *testing.T) { TestApps(t, newStore) })
-	t.Run("Users", func(t *testing.T) { TestUsers(t, newStore) })
-	t.Run("UserFilters", func(t *testing.T) { TestUserFilters(t, newStore) })
-	t.Run("AuthTokens", func(t *testing.T) { TestAuthTokens(t, newStore) })
-	t.Run("Roles", func(t *testing.T) { TestRoles(t, newStore) })
-	t.Run("Relations", func(t *testing.T) { TestRelations(t, newStore) })
-	t.Run("Groups", func(t *testing.T) { TestGroups(t, newStore) })
-	t.Run("Members", func(t *testing.T) { TestMembers(t, newStore) })
-	t.Run("Messages", func(t *testing.T) { TestMessages(t, newStore) })
-	t.Run("MessageFilters", func(t *testing.T) { TestMessageFilters(t, newStore) })
-	t.Run("MessageEdits", func(t *testing.T) { TestMessageEdits(t, newStore) })
-	t.Run("Reactions", func(t *testing.T) { TestReactions(t, newStore) })
-	t.Run("Conversations", func(t *testing.T) { TestConversations(t, newStore) })
-	t.Run("Receipts", func(t *testing.T) { TestReceipts(t, newStore) })
-	t.Run("AccessVersion", func(t *testing.T) { TestAccessVersion(t, newStore) })
-	t.Run("Presence", func(t *testing.T) { TestPresence(t, newStore) })
-	t.Run("Tx", func(t *testing.T) { TestTx(t, newStore) })
+	for _, agg := range []struct {
+		name string
+		test func(*testing.T, func(*testing.T) parley.Store)
+	}{
+		{"Apps", TestApps},
+		{"Users", TestUsers},
+		{"UserFilters", TestUserFilters},
+		{"AuthTokens", TestAuthTokens},
+		{"Roles", TestRoles},
+		{"Relations", TestRelations},
+		{"Groups", TestGroups},
+		{"Members", TestMembers},
+		{"Messages", TestMessages},
+		{"MessageFilters", TestMessageFilters},
+		{"MessageEdits", TestMessageEdits},
+		{"Reactions", TestReactions},
+		{"Conversations", TestConversations},
+		{"Receipts", TestReceipts},
+		{"Presence", TestPresence},
+		{"Tx", TestTx},
+		{"Savepoints", TestSavepoints},
+	} {
+		t.Run(agg.name, func(t *testing.T) {
+			t.Parallel()
+			agg.test(t, newStore)
+		})
+	}
 }
 
 // t0 is the base of the timestamps the suite stores.

@@ -1,0 +1,7 @@
+//go:build race
+
+package chat_test
+
+// raceEnabled reports whether the race detector instruments this test
+// binary; load tests run smaller under it (see norace_test.go).
+const raceEnabled = true
