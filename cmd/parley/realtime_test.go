@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +153,53 @@ func TestMainPresenceReset(t *testing.T) {
 	u := mustOK(t, "GET", m2.URL()+"/v3/users/amy", nil, "appid", s.AppID, "apikey", s.RESTKey)
 	if u["status"] != "offline" {
 		t.Errorf("after a restart amy is %v, want offline", u["status"])
+	}
+}
+
+// TestMainSocketsIdleWithoutGoroutines tests that idle WebSockets of the
+// whole program (behind its connection cap) hold no goroutine each: the
+// transport reads them from its poller, which is what keeps an idle
+// connection at a few KB.
+func TestMainSocketsIdleWithoutGoroutines(t *testing.T) {
+	m, out := start(t, testConfig(t.TempDir()))
+	s := parseSecrets(out)
+	url := m.URL()
+	mustOK(t, "POST", url+"/v3/users", map[string]any{"uid": "alice", "name": "Alice"}, "appid", s.AppID, "apikey", s.RESTKey)
+	tok := mustOK(t, "POST", url+"/v3/users/alice/auth_tokens", nil, "appid", s.AppID, "apikey", s.AuthKey)["authToken"]
+	first := dialWS(t, url, s.AppID) // the app's subscription and the user's presence come with the first
+	first.send(map[string]any{"type": "auth", "body": map[string]any{"auth": tok}})
+	first.next()
+	settled := func(limit int) error {
+		if n := runtime.NumGoroutine(); n > limit {
+			return fmt.Errorf("%d goroutines, want at most %d", n, limit)
+		}
+		return nil
+	}
+	var before int
+	waitFor(t, func() error { before = runtime.NumGoroutine(); return settled(before) })
+	const conns = 9 // the per-user limit is 10
+	for range conns {
+		c := dialWS(t, url, s.AppID)
+		c.send(map[string]any{"type": "auth", "body": map[string]any{"auth": tok}})
+		if f, code := c.next(); f["type"] != "auth" {
+			t.Fatalf("auth answered %v, close %d", f, code)
+		}
+	}
+	waitFor(t, func() error { return settled(before + 2) })
+}
+
+// waitFor polls fn until it returns nil, for up to 10 s.
+func waitFor(t *testing.T, fn func() error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := fn()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
