@@ -21,6 +21,7 @@ import (
 	"github.com/parleychat/parley/broker/inmem"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
+	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
 )
@@ -51,8 +52,8 @@ type sendBuffer int
 type brokerWrap func(parley.Broker) parley.Broker
 
 // newEnv starts a server; opts are func(*realtime.Config) to adjust the
-// hub's config, an inmem.Config for the broker, a brokerWrap, or a
-// sendBuffer.
+// hub's config, an inmem.Config for the broker, a brokerWrap, a
+// sendBuffer, or *ratelimit.Limits shared by the hub and the REST API.
 func newEnv(t testing.TB, opts ...any) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -81,12 +82,15 @@ func newEnv(t testing.TB, opts ...any) *env {
 	}
 	cfg := realtime.Config{Service: svc, Broker: b, PresenceGrace: 200 * time.Millisecond, AuthTimeout: 2 * time.Second}
 	var sndbuf sendBuffer
+	var limits *ratelimit.Limits
 	for _, o := range opts {
 		switch o := o.(type) {
 		case func(*realtime.Config):
 			o(&cfg)
 		case sendBuffer:
 			sndbuf = o
+		case *ratelimit.Limits:
+			limits, cfg.Limits = o, o
 		case inmem.Config, brokerWrap:
 		default:
 			t.Fatalf("newEnv: option of type %T", o)
@@ -96,7 +100,7 @@ func newEnv(t testing.TB, opts ...any) *env {
 	if err != nil {
 		t.Fatalf("hub: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(httpapi.New(httpapi.Config{Service: svc, Store: st, Realtime: hub}))
+	srv := httptest.NewUnstartedServer(httpapi.New(httpapi.Config{Service: svc, Store: st, Realtime: hub, Limits: limits}))
 	if sndbuf > 0 {
 		srv.Listener = sendBufferListener{srv.Listener, int(sndbuf)}
 	}

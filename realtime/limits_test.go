@@ -9,6 +9,7 @@ import (
 
 	"github.com/gobwas/ws"
 
+	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/realtime"
 )
 
@@ -274,5 +275,48 @@ func TestShutdown(t *testing.T) {
 	}
 	if _, err := e.dialWith(t, "amy", dialOpts{header: http.Header{"appid": {e.AppID}}}); err == nil {
 		t.Errorf("a connection was accepted after Close")
+	}
+}
+
+// TestSharedLimits tests that the socket counts failed authentications in
+// the limits the REST API uses: past them a connection is refused before
+// its token is checked, and so is a REST call from the same address; and
+// that typing frames spend the user's request budget.
+func TestSharedLimits(t *testing.T) {
+	limits := ratelimit.NewLimits(ratelimit.Rates{
+		AuthFailuresPerAddr: ratelimit.Rate{PerSecond: 0.001, Burst: 2},
+		RequestsPerUser:     ratelimit.Rate{PerSecond: 0.001, Burst: 30},
+	})
+	e := newEnv(t, limits)
+	tok := e.user(t, "amy") // REST calls with the key: not user requests
+	e.user(t, "bob")
+	c := e.connect(t, "amy", tok)
+	m := e.send(t, "bob", "amy", "user", "hi") // before the address is blocked
+	for range 2 {
+		bad := e.dial(t, "amy")
+		bad.send(auth("wrong-token", nil))
+		bad.awaitError("AUTH_ERR_AUTH_TOKEN_NOT_FOUND")
+		bad.wantClosed(realtime.CloseUnauthorized)
+	}
+	blocked := e.dial(t, "amy")
+	blocked.send(auth(tok, nil)) // a good token, refused unchecked
+	blocked.awaitError("ERR_TOO_MANY_REQUESTS")
+	blocked.wantClosed(realtime.CloseRateLimited)
+	if status, body := e.call(t, "GET", "/v3/me", nil, e.asToken(tok)); status != 429 {
+		t.Errorf("REST after the socket's failures: %d %v", status, body)
+	}
+
+	// One at a time (each answered by the receipt event on amy's own
+	// connection), so that only the user's budget of 30 can refuse one.
+	var refused frame
+	for k := 0; k < 35 && refused.Type == ""; k++ {
+		c.send(receipt("bob", "user", "delivered", m))
+		f := c.await("a receipt or an error", func(f frame) bool { return f.Type == "receipts" || f.Type == "error" })
+		if f.Type == "error" {
+			refused = f
+		}
+	}
+	if refused.str("code") != "ERR_TOO_MANY_REQUESTS" || !strings.Contains(refused.str("message"), "retry after") {
+		t.Errorf("after the user's request budget: %s", refused.raw)
 	}
 }
