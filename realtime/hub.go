@@ -192,7 +192,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	closed := h.closed
 	h.mu.Unlock()
 	if closed {
-		httpError(w, http.StatusServiceUnavailable, "ERR_SERVICE_UNAVAILABLE", "the server is shutting down")
+		httpError(w, http.StatusServiceUnavailable, parley.CodeUnavailable, "the server is shutting down")
 		return
 	}
 	s := &session{hub: h, appID: appID, addr: clientAddr(r, h.cfg.ClientIPHeader)}

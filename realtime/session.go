@@ -434,6 +434,8 @@ func (s *session) authFailed(err error) {
 			code = CloseUnauthorized
 		case parley.KindForbidden:
 			code = CloseForbidden
+		case parley.KindUnavailable:
+			code = ws.CloseGoingAway
 		case parley.KindInternal:
 			s.hub.log.Error("realtime: auth", "app", s.appID, "err", err)
 		}
