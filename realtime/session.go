@@ -387,12 +387,7 @@ func (s *session) catchUp(ctx context.Context, actor parley.Actor, after, start 
 	h := s.hub
 	evs, more, err := h.svc.MissedEvents(parley.NewContext(ctx, actor), after, h.cfg.ResumeLimit)
 	if err != nil {
-		if parley.KindOf(err) == parley.KindInternal {
-			h.log.Error("realtime: resume", "app", s.appID, "err", err)
-			s.fail(frameAuth, err, CloseInternal)
-		} else {
-			s.fail(frameAuth, err, CloseUnauthorized)
-		}
+		s.authFailed(err)
 		return 0, false
 	}
 	last := after
