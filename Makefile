@@ -25,3 +25,4 @@ bench:
 fuzz:
 	go test -run '^$$' -fuzz FuzzNormalizeID -fuzztime 30s .
 	go test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime 30s ./httpapi
+	go test -run '^$$' -fuzz FuzzDecodeRequest -fuzztime 30s ./realtime

@@ -58,6 +58,10 @@ func (s *Server) routes() {
 
 	s.groupRoutes()   // API.md §4
 	s.messageRoutes() // API.md §5, §6
+
+	if s.rt != nil { // API.md §9; the hub authenticates with the first frame
+		m.Handle("GET /v3/ws", s.rt)
+	}
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

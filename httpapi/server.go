@@ -31,6 +31,9 @@ type Config struct {
 	// DefaultMaxUploadBody when 0. The limit holds while reading: the read
 	// that passes it fails, and the answer is 413.
 	MaxUploadBody int64
+	// Realtime serves GET /v3/ws (package realtime's hub); without it the
+	// route does not exist.
+	Realtime http.Handler
 
 	// Limits are the rate limits (failed authentications, requests and
 	// messages per user and per app); nil limits nothing. See limits.go.
@@ -62,6 +65,7 @@ type Server struct {
 	cors    []string
 	maxBody int64
 	maxUp   int64
+	rt      http.Handler
 	mux     *http.ServeMux
 
 	limits      *ratelimit.Limits
@@ -73,7 +77,7 @@ type Server struct {
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
-		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, mux: http.NewServeMux(),
+		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: http.NewServeMux(),
 		limits: cfg.Limits, ipHeader: cfg.ClientIPHeader, bodyTimeout: cfg.BodyTimeout, bodyMin: max(1, cfg.BodyMinBytes)}
 	if s.maxUp == 0 {
 		s.maxUp = DefaultMaxUploadBody

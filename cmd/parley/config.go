@@ -38,6 +38,11 @@ type Config struct {
 	// Rate limits (ratelimit.ParseRate syntax: 20/s:100, 30/m, off).
 	Rates          ratelimit.Rates // --rate-*, PARLEY_RATE_*
 	ClientIPHeader string          // --client-ip-header, PARLEY_CLIENT_IP_HEADER
+
+	// Real time.
+	WSMaxConns    int           // --ws-max-conns, PARLEY_WS_MAX_CONNS: WebSocket connections per user
+	PresenceGrace time.Duration // --presence-grace, PARLEY_PRESENCE_GRACE
+	ResumeLimit   int           // --resume-limit, PARLEY_RESUME_LIMIT: messages a resuming socket is sent
 }
 
 // MinOperatorToken is the shortest operator token accepted: the token is
@@ -61,6 +66,9 @@ func DefaultConfig() Config {
 		BodyTimeout:   10 * time.Second,
 		BodyMinBytes:  1024,
 		Rates:         defaultRates(),
+		WSMaxConns:    10,
+		PresenceGrace: 5 * time.Second,
+		ResumeLimit:   1000,
 	}
 }
 
@@ -107,6 +115,10 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	p.count(&maxKeys, "rate-max-keys", "PARLEY_RATE_MAX_KEYS", "keys (addresses, users, apps) each rate limit tracks; the least recently used go first", 1)
 	str(fs, &c.ClientIPHeader, "client-ip-header", "PARLEY_CLIENT_IP_HEADER",
 		"header in which a trusted proxy gives the client's address (X-Forwarded-For, X-Real-IP); empty: the connection's")
+	wsMaxConns, resumeLimit := int64(c.WSMaxConns), int64(c.ResumeLimit)
+	p.count(&wsMaxConns, "ws-max-conns", "PARLEY_WS_MAX_CONNS", "WebSocket connections one user may hold", 1)
+	p.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "how long a user stays online after their last connection closed")
+	p.count(&resumeLimit, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST", 1)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -119,6 +131,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 		}
 	}
 	c.MaxConns, c.Rates.MaxKeys = int(maxConns), int(maxKeys)
+	c.WSMaxConns, c.ResumeLimit = int(wsMaxConns), int(resumeLimit)
 	if n := len(c.OperatorToken); n > 0 && n < MinOperatorToken {
 		return c, fmt.Errorf("--operator-token (or PARLEY_OPERATOR_TOKEN) is %d characters; it must be at least %d "+
 			"(or leave it empty and the first start generates one)", n, MinOperatorToken)

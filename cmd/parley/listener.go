@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -70,6 +72,17 @@ func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
 	return err
+}
+
+// SyscallConn hands out the socket, so that the WebSocket transport reads a
+// hijacked connection from its poller instead of a goroutine of its own
+// (realtime/ws only polls connections whose bytes are the socket's).
+func (c *limitConn) SyscallConn() (syscall.RawConn, error) {
+	sc, ok := c.Conn.(syscall.Conn)
+	if !ok {
+		return nil, errors.New("not a socket")
+	}
+	return sc.SyscallConn()
 }
 
 // ReadFrom keeps the kernel's sendfile for file downloads (net/http looks

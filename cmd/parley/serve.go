@@ -12,20 +12,24 @@ import (
 	"path/filepath"
 
 	"github.com/parleychat/parley/blob"
+	"github.com/parleychat/parley/broker/inmem"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
 	"github.com/parleychat/parley/internal/ratelimit"
+	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
 )
 
-// Main is the whole server: config → store → service → HTTP. Tests run it
-// in-process on 127.0.0.1:0.
+// Main is the whole server: config → store → broker → service → hub →
+// HTTP. Tests run it in-process on 127.0.0.1:0.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 
 	Store   *sqlite.Store
+	Broker  *inmem.Broker
 	Service *chat.Service
+	Hub     *realtime.Hub
 
 	stdout   io.Writer
 	listener net.Listener
@@ -78,7 +82,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("media dir: %w", err)
 	}
-	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload})
+	m.Broker = inmem.New(inmem.Config{})
+	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload,
+		Broker: m.Broker})
+	// Users a crash left online: no connection of theirs survived it.
+	if err := m.Service.ResetPresence(ctx); err != nil {
+		return fmt.Errorf("reset presence: %w", err)
+	}
 	boot, err := m.Service.Bootstrap(ctx, m.Config.OperatorToken)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
@@ -89,10 +99,16 @@ func (m *Main) Open(ctx context.Context) error {
 	// the same *ratelimit.Limits, so a client can't escape a limit (or
 	// reset its failed authentications) by switching.
 	limits := ratelimit.NewLimits(m.Config.Rates)
+	m.Hub, err = realtime.New(realtime.Config{Service: m.Service, Broker: m.Broker, Logger: m.Logger,
+		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
+		MaxConnsPerUser: m.Config.WSMaxConns, PresenceGrace: m.Config.PresenceGrace, ResumeLimit: m.Config.ResumeLimit})
+	if err != nil {
+		return fmt.Errorf("realtime hub: %w", err)
+	}
 	api := httpapi.New(httpapi.Config{Service: m.Service, Store: st, Logger: m.Logger,
 		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
 		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
-		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes})
+		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes, Realtime: m.Hub})
 	// No ReadTimeout or WriteTimeout: they bound a whole request or
 	// response, which would cut off large uploads and downloads on slow
 	// links and the WebSocket connections (httpapi/server.go clears an
@@ -150,10 +166,18 @@ func (m *Main) URL() string {
 	return "http://" + m.listener.Addr().String()
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to the
-// shutdown timeout), and closes the store. Calling it again does nothing.
+// Close closes the WebSocket connections (going away, after what they
+// were sent), stops accepting requests, lets in-flight ones finish (up to
+// the shutdown timeout), and closes the store. Calling it again does
+// nothing.
 func (m *Main) Close() error {
 	var errs []error
+	if m.Hub != nil { // before the service: it writes the users it had online offline
+		if err := m.Hub.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.Hub = nil
+	}
 	if m.server == nil && m.listener != nil { // Open failed after binding
 		m.listener.Close()
 	}
@@ -170,6 +194,9 @@ func (m *Main) Close() error {
 	}
 	if m.Service != nil {
 		m.Service.Close()
+	}
+	if m.Broker != nil {
+		m.Broker.Close()
 	}
 	if m.Store != nil {
 		if err := m.Store.Close(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -223,11 +224,14 @@ func (s *Server) register(c *Conn) error {
 }
 
 // pollable reports whether nc's bytes can be read from its file descriptor
-// directly: a plain socket, not a TLS connection or a wrapper that may
-// buffer.
+// directly: a plain socket, or a wrapper that hands out its socket with
+// SyscallConn (a listener's connection-counting wrapper, as cmd/parley's),
+// so promising that its bytes are the socket's; not a TLS connection.
 func pollable(nc net.Conn) bool {
 	switch nc.(type) {
 	case *net.TCPConn, *net.UnixConn:
+		return true
+	case syscall.Conn:
 		return true
 	}
 	return false
