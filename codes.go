@@ -10,7 +10,7 @@ const (
 	CodeRouteNotFound   = "ERR_ROUTE_NOT_FOUND"
 	CodeMethodNotAllowd = "ERR_METHOD_NOT_ALLOWED"
 	CodeRateLimited     = "ERR_TOO_MANY_REQUESTS"
-	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT" // a request body that stopped arriving (408)
+	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT"     // a request body that stopped arriving (408)
 	CodeUnavailable     = "ERR_SERVICE_UNAVAILABLE" // shutting down: retry, on another node if there is one
 	CodeStoreDown       = "ERR_STORE_UNAVAILABLE"   // /readyz: the store does not answer
 
@@ -24,6 +24,9 @@ const (
 	CodeNoAccess          = "AUTH_ERR_NO_ACCESS"
 	CodeUserDeactivated   = "AUTH_ERR_USER_DEACTIVATED"
 	CodeOnBehalfOfUnknown = "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"
+	// CodePermissionDenied refuses a user a feature their role restricts
+	// (POST /v3/roles/{role}/restrictedfeatures).
+	CodePermissionDenied = "ERR_PERMISSION_DENIED"
 
 	// Apps and keys.
 	CodeAppNotFound      = "ERR_APP_NOT_FOUND"
