@@ -72,6 +72,11 @@ func TestEditMessage(t *testing.T) {
 		for _, act := range []map[string]any{all.Items[0], all.Items[len(all.Items)-1]} { // a join, an edit
 			aid := idOf(t, act)
 			e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"data": map[string]any{"text": "x"}}, e.asKey())
+			// Its sender may no more edit it than anyone: it is the server's record.
+			if by := act["sender"].(string); by != "app_system" {
+				e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"data": map[string]any{"text": "x"}}, e.as(by))
+				e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"tags": []string{"t"}}, e.asKey(), onBehalfOf(by))
+			}
 			e.refused(t, 403, parley.CodeActionNotAllowed, "DELETE", "/v3/messages/"+aid, nil, e.asKey())
 			e.refused(t, 403, parley.CodeActionNotAllowed, "DELETE", "/v3/messages/"+aid, map[string]any{"permanent": true}, e.as("alice"))
 		}
