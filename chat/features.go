@@ -154,6 +154,17 @@ type restrictions struct {
 	keys []string
 }
 
+// check refuses the first of feats the role restricts.
+func (r restrictions) check(feats ...string) error {
+	for _, f := range feats {
+		if slices.Contains(r.keys, f) {
+			return parley.Errorf(parley.KindForbidden, parley.CodePermissionDenied,
+				"the role %s may not use the feature u.%s", r.role, f)
+		}
+	}
+	return nil
+}
+
 // restrictions reads the features restricted to the actor in ctx: those
 // of their role for a user, none for anyone else.
 func (s *Service) restrictions(ctx context.Context) (restrictions, error) {
@@ -240,17 +251,6 @@ func (c *featureCache) forget(appID, role string) {
 	defer c.mu.Unlock()
 	delete(c.m, appID+"\x00"+role)
 	c.gen++
-}
-
-// check refuses the first of feats the role restricts.
-func (r restrictions) check(feats ...string) error {
-	for _, f := range feats {
-		if slices.Contains(r.keys, f) {
-			return parley.Errorf(parley.KindForbidden, parley.CodePermissionDenied,
-				"the role %s may not use the feature u.%s", r.role, f)
-		}
-	}
-	return nil
 }
 
 // RestrictedFeature is a feature a role restricts, as the wire lists it.

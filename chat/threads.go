@@ -137,6 +137,7 @@ func (s *Service) threads(ctx context.Context, a parley.Actor, f parley.MessageF
 		}
 	}
 	readUpTo := map[string]int64{} // the reader's read watermark, by conversation
+	var lasts []*parley.Message
 	out := &ThreadPage{Threads: make([]*MessageThread, 0, len(parents)), Filter: f}
 	for _, p := range parents {
 		t := &MessageThread{ParentMessageID: p.ID, ParentMessage: p, ReplyCount: p.ReplyCount, UpdatedAt: p.UpdatedAt,
@@ -147,8 +148,8 @@ func (s *Service) threads(ctx context.Context, a parley.Actor, f parley.MessageF
 			return nil, parley.Internal(err)
 		}
 		if len(last) == 1 {
-			s.decorate(ctx, a, last)
 			t.LastReply, t.UpdatedAt = last[0], max(t.UpdatedAt, last[0].UpdatedAt)
+			lasts = append(lasts, last[0])
 		}
 		if a.IsUser() {
 			sub, recorded := subs[p.ID]
@@ -164,6 +165,7 @@ func (s *Service) threads(ctx context.Context, a parley.Actor, f parley.MessageF
 		}
 		out.Threads = append(out.Threads, t)
 	}
+	s.decorate(ctx, a, lasts)
 	return out, nil
 }
 
