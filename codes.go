@@ -25,6 +25,9 @@ const (
 	CodeNoAccess          = "AUTH_ERR_NO_ACCESS"
 	CodeUserDeactivated   = "AUTH_ERR_USER_DEACTIVATED"
 	CodeOnBehalfOfUnknown = "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"
+	// CodePermissionDenied refuses a user a feature their role restricts
+	// (POST /v3/roles/{role}/restrictedfeatures).
+	CodePermissionDenied = "ERR_PERMISSION_DENIED"
 
 	// Apps and keys.
 	CodeAppNotFound      = "ERR_APP_NOT_FOUND"

@@ -156,8 +156,13 @@ type MessageFilter struct {
 
 	ParentID    int64 // only replies of this thread
 	HideReplies bool  // only top-level messages
-	Categories  []string
-	Types       []string
+	HasReplies  bool  // only messages with at least one reply: the parents of threads
+	// ThreadsOf keeps the parents of the threads this uid follows: those
+	// they subscribed to (SetThreadSubscription), and, where nothing is
+	// recorded for them, those they sent that have replies.
+	ThreadsOf  string
+	Categories []string
+	Types      []string
 
 	// Participant selects the one-to-one messages this uid sent or received
 	// (a server reading one user's messages).

@@ -124,8 +124,17 @@ type RoleStore interface {
 	Roles(ctx context.Context, appID string, p Page) ([]*Role, int, error)
 	// UpdateRole writes every field of r; ErrNotFound.
 	UpdateRole(ctx context.Context, appID string, r *Role) error
-	// DeleteRole removes a role; ErrNotFound.
+	// DeleteRole removes a role, and the features it restricts; ErrNotFound.
 	DeleteRole(ctx context.Context, appID, role string) error
+
+	// RestrictFeatures records that the role (which must exist) restricts
+	// each of features; one restricted already keeps its CreatedAt.
+	RestrictFeatures(ctx context.Context, appID, role string, features []string, at int64) error
+	// AllowFeatures lifts the role's restriction of each of features (of
+	// all its features when features is nil); lifting none is no error.
+	AllowFeatures(ctx context.Context, appID, role string, features []string) error
+	// RestrictedFeatures lists the features the role restricts, by feature.
+	RestrictedFeatures(ctx context.Context, appID, role string) ([]RoleFeature, error)
 }
 
 // RelationStore keeps friendships (symmetric) and blocks (directed).
@@ -235,6 +244,16 @@ type MessageEditStore interface {
 	AddInteraction(ctx context.Context, appID string, messageID int64, in Interaction) error
 	// Interactions lists a message's interactions, oldest first.
 	Interactions(ctx context.Context, appID string, messageID int64) ([]Interaction, error)
+
+	// SetThreadSubscription records whether uid follows the thread of the
+	// message parentID (subscribed or not), replacing what was recorded.
+	// With nothing recorded a user follows the threads of the messages they
+	// sent (see MessageFilter.ThreadsOf). The message and the user must
+	// exist; the record goes with either.
+	SetThreadSubscription(ctx context.Context, appID, uid string, parentID int64, subscribed bool, at int64) error
+	// ThreadSubscriptions returns what is recorded of uid's subscriptions
+	// to the threads of parentIDs (ids with nothing recorded are left out).
+	ThreadSubscriptions(ctx context.Context, appID, uid string, parentIDs []int64) (map[int64]bool, error)
 }
 
 // ReceiptMark is one advance of a user's watermark in a conversation.

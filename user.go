@@ -158,6 +158,13 @@ type Device struct {
 	AppInfo  map[string]any `json:"appInfo"`
 }
 
+// RoleFeature is a feature a role restricts: users holding the role may not
+// use it. Feature is the key without the "u." prefix of the wire.
+type RoleFeature struct {
+	Feature   string
+	CreatedAt int64
+}
+
 // RoleUpdate changes some of a role's fields; nil fields stay, Unset clears
 // description, metadata or settings.
 type RoleUpdate struct {

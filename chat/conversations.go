@@ -15,6 +15,9 @@ func errConversationNoAccess() *parley.Error {
 
 // Conversations lists the acting user's conversations, newest first.
 func (s *Service) Conversations(ctx context.Context, f parley.ConversationFilter) ([]*parley.Conversation, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListConversations); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needUser(ctx, "listing conversations")
 	if err != nil {
 		return nil, parley.Pagination{}, err
@@ -95,6 +98,9 @@ func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer 
 // Conversation returns the acting user's conversation with a user (typ
 // user) or in a group (typ group).
 func (s *Service) Conversation(ctx context.Context, typ, peer string) (*parley.Conversation, error) {
+	if err := s.mayUse(ctx, featGetConversation); err != nil {
+		return nil, err
+	}
 	a, id, err := s.conversationOf(ctx, "reading a conversation", typ, peer)
 	if err != nil {
 		return nil, err
@@ -136,6 +142,9 @@ func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []
 // messages so far are hidden from them, and it leaves their list until a
 // new message comes.
 func (s *Service) DeleteConversation(ctx context.Context, typ, peer string) error {
+	if err := s.mayUse(ctx, featDeleteConversation); err != nil {
+		return err
+	}
 	a, id, err := s.conversationOf(ctx, "deleting a conversation", typ, peer)
 	if err != nil {
 		return err

@@ -149,7 +149,8 @@ func TestEventsOfMessages(t *testing.T) {
 		t.Errorf("edit route %+v, want edited about %d with id %d", e.Route, res.Message.ID, res.Message.ID+1)
 	}
 
-	must(t, w.svc.DeleteMessage(w.user["ann"], res.Message.ID, false))
+	_, err = w.svc.DeleteMessage(w.user["ann"], res.Message.ID, false)
+	must(t, err)
 	e = w.next(t)
 	if e.Route.Action != parley.ActionDeleted || e.Route.About != res.Message.ID {
 		t.Errorf("delete route %+v, want deleted about %d", e.Route, res.Message.ID)

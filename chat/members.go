@@ -19,6 +19,9 @@ type GroupCreated struct {
 // key names, becomes its owner and an admin; the member lists of in are
 // added (and banned) as by AddMembers, in the same transaction.
 func (s *Service) CreateGroup(ctx context.Context, in parley.NewGroup) (*GroupCreated, error) {
+	if err := s.mayUse(ctx, featCreateGroup); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "create groups")
 	if err != nil {
 		return nil, err
@@ -135,6 +138,9 @@ func (s *Service) endMember(ctx context.Context, tx parley.Tx, appID string, g *
 // Join makes the acting user a participant of a public group, or of a
 // password group with the right password.
 func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Group, error) {
+	if err := s.mayUse(ctx, featJoinGroup); err != nil {
+		return nil, err
+	}
 	a, err := needUser(ctx, "joining a group")
 	if err != nil {
 		return nil, err
@@ -227,6 +233,9 @@ func (v *groupView) refuseBanned(ctx context.Context, tx parley.Tx, uid string) 
 // Leave ends the acting user's membership. The owner must transfer
 // ownership first.
 func (s *Service) Leave(ctx context.Context, guid string) error {
+	if err := s.mayUse(ctx, featLeaveGroup); err != nil {
+		return err
+	}
 	a, err := needUser(ctx, "leaving a group")
 	if err != nil {
 		return err

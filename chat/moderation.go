@@ -64,6 +64,9 @@ func (m *MembersAdded) put(scope, uid string, r parley.BulkResult) {
 // (admins). At most 25 uids a call; a uid listed under several scopes gets
 // the highest. Results are per uid.
 func (s *Service) AddMembers(ctx context.Context, guid string, lists parley.MemberLists) (*MembersAdded, error) {
+	if err := s.mayUse(ctx, addFeatures(lists)...); err != nil {
+		return nil, err
+	}
 	var out *MembersAdded
 	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actAddMembers, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
@@ -146,6 +149,9 @@ func (s *Service) addMember(ctx context.Context, tx parley.Tx, v *groupView, uid
 
 // Members lists a group's current members (anyone who may see the group).
 func (s *Service) Members(ctx context.Context, guid string, f parley.MemberFilter) ([]*parley.Member, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListGroupMembers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needReader(ctx, "list group members")
 	if err != nil {
 		return nil, parley.Pagination{}, err
@@ -183,6 +189,9 @@ type ScopeChanged struct {
 
 // ChangeScope sets a member's scope, by the matrix of permissions.go.
 func (s *Service) ChangeScope(ctx context.Context, guid, uid, scope string) (*ScopeChanged, error) {
+	if err := s.mayUse(ctx, featChangeScope); err != nil {
+		return nil, err
+	}
 	if parley.ScopeRank(scope) == 0 {
 		return nil, errInvalidScope()
 	}
@@ -217,6 +226,9 @@ func (s *Service) ChangeScope(ctx context.Context, guid, uid, scope string) (*Sc
 
 // Kick ends a member's membership; they may rejoin.
 func (s *Service) Kick(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featKickMember); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		t, err := v.target(ctx, tx, uid)
@@ -235,6 +247,9 @@ func (s *Service) Kick(ctx context.Context, guid, uid string) error {
 
 // Ban ends a user's membership, if any, and keeps them out until unbanned.
 func (s *Service) Ban(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featBan); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		return s.ban(ctx, tx, v, uid)
@@ -273,6 +288,9 @@ func (s *Service) ban(ctx context.Context, tx parley.Tx, v *groupView, uid strin
 
 // Unban lets a banned user join or be added again.
 func (s *Service) Unban(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featUnban); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actUnban, v.g, v.a.UID, v.scope, uid, "", ""); err != nil {
@@ -294,6 +312,9 @@ func (s *Service) Unban(ctx context.Context, guid, uid string) error {
 
 // Bans lists a group's banned users (admins and moderators).
 func (s *Service) Bans(ctx context.Context, guid string, f parley.MemberFilter) ([]*parley.Banned, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListBannedUsers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	var (
 		out  []*parley.Banned
 		meta parley.Pagination

@@ -141,6 +141,9 @@ func blockOwner(ctx context.Context, uid, what string) (parley.Actor, string, er
 // BlockUsers makes uid block each of blocked (uid themself, or full access).
 // An empty uid means the acting user.
 func (s *Service) BlockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	if err := s.mayUse(ctx, featBlockUser); err != nil {
+		return nil, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "block")
 	if err != nil {
 		return nil, err
@@ -166,6 +169,9 @@ func errSelfBlock() *parley.Error {
 // UnblockUsers lifts uid's blocks of each of blocked; an empty uid means
 // the acting user.
 func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	if err := s.mayUse(ctx, featUnblockUser); err != nil {
+		return nil, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "unblock")
 	if err != nil {
 		return nil, err
@@ -186,6 +192,9 @@ func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string
 // (both, blockedByMe, hasBlockedMe; default blockedByMe). An empty uid means
 // the acting user.
 func (s *Service) BlockedUsers(ctx context.Context, uid, direction string, q UserQuery) ([]*parley.User, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featGetBlockedUsers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "list blocks")
 	if err != nil {
 		return nil, parley.Pagination{}, err

@@ -66,6 +66,7 @@ type Service struct {
 	publicURL    string
 	mediaKey     atomic.Pointer[[]byte]
 	broker       parley.Broker
+	roleFeatures featureCache
 }
 
 // New returns a Service over cfg.Store.
