@@ -149,6 +149,9 @@ type RelationStore interface {
 	Unblock(ctx context.Context, appID, blocker, blocked string) error
 	// Blocked reports whether a blocks b and whether b blocks a.
 	Blocked(ctx context.Context, appID, a, b string) (aBlocksB, bBlocksA bool, err error)
+	// Relations lists, sorted, uid's friends and the users in a block
+	// relation with uid in either direction (each once).
+	Relations(ctx context.Context, appID, uid string) (friends, blocked []string, err error)
 }
 
 // GroupStore keeps groups, their members and bans. A membership is an
