@@ -1,9 +1,10 @@
 // Command wsclient is a tiny Parley WebSocket client for trying the
 // real-time protocol (docs/protocol.md) from a terminal: it connects,
 // authenticates with an auth token, prints every frame it receives, sends
-// each line typed on stdin as a frame, keeps the connection alive with the
-// protocol's ping, and, with -reconnect, resumes from the last message id
-// it saw after the connection drops.
+// each line typed on stdin as a frame (the end of stdin ends only that),
+// keeps the connection alive with the protocol's ping, and, with
+// -reconnect, resumes from the last message id it saw after the connection
+// drops.
 //
 //	go run ./examples/wsclient -app $APP -token $TOKEN
 //
@@ -117,16 +118,19 @@ func (c *client) run(auth map[string]any, last *string) (int, error) {
 	go func() { // keepalive and stdin
 		tick := time.NewTicker(20 * time.Second)
 		defer tick.Stop()
+		lines := c.lines
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
 				write(ws.NewTextFrame([]byte(`{"action":"ping","ack":"true"}`)))
-			case line, ok := <-c.lines:
+			case line, ok := <-lines:
 				if !ok {
-					write(ws.NewCloseFrame(ws.NewCloseFrameBody(ws.StatusNormalClosure, "")))
-					return
+					// The end of stdin (a script, or </dev/null) is not the
+					// end of listening: stop reading it; Ctrl-C quits.
+					lines = nil
+					continue
 				}
 				if line != "" {
 					write(ws.NewTextFrame([]byte(line)))
