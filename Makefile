@@ -1,9 +1,21 @@
 # Parley: the two commands of the README, and a few more.
-.PHONY: run test test-full bench vet fuzz
+.PHONY: build run test test-full bench vet fuzz
 
-# Run the server on ./parley-data (embedded SQLite; no set-up).
-run:
-	go run ./cmd/parley serve
+# The binary `make build` writes and `make run` runs; ARGS go to parley serve.
+BIN ?= ./parley
+ARGS ?=
+
+# Build the binary. It records the module version and, in a git clone, the
+# commit it was built from, which parley --version prints (-buildvcs=auto
+# wins over a GOFLAGS=-buildvcs=false in the environment).
+build:
+	go build -buildvcs=auto -o $(BIN) ./cmd/parley
+
+# Run the server on ./parley-data (embedded SQLite; no set-up). The binary
+# replaces the shell (exec), so Ctrl-C stops the server alone, which exits
+# cleanly; go run would report the interrupt as a failure.
+run: build
+	exec $(BIN) serve $(ARGS)
 
 # Run every test with the race detector. Load tests run fewer rounds under
 # it (a build tag, race_test.go/norace_test.go, sizes them): the detector

@@ -10,8 +10,8 @@ type Access int
 const (
 	AccessNone       Access = iota // no credential
 	AccessAuthOnly                 // an Auth Key: create users and auth tokens only
-	AccessFullAccess               // a REST API Key, or the operator token with an appid
-	AccessUser                     // an auth token: acts as its user
+	AccessFullAccess               // a REST API Key, or the operator token with an appid, acting as the app
+	AccessUser                     // an auth token, or full access with onBehalfOf: acts as its user
 	AccessOperator                 // the operator token without an app: manages apps
 )
 
@@ -19,7 +19,7 @@ const (
 type Actor struct {
 	AppID    string // the app every query is scoped to; empty for operator-only calls
 	Access   Access
-	UID      string // the acting user: the token's user, or onBehalfOf; empty otherwise
+	UID      string // the acting user (Access is AccessUser): the token's user, or onBehalfOf; empty otherwise
 	KeyID    string // the API key used, if any (to refuse self-action on keys)
 	TokenID  string // the auth token used, if any (for logging out this token)
 	DeviceID string
@@ -35,7 +35,8 @@ type Actor struct {
 func (a Actor) IsUser() bool { return a.UID != "" }
 
 // IsServer reports whether the actor holds full access and acts as no
-// particular user (the system actor).
+// particular user (the system actor). A full access key with onBehalfOf is
+// not: it is that user's actor (Access is AccessUser).
 func (a Actor) IsServer() bool { return a.Access == AccessFullAccess && a.UID == "" }
 
 // ActingUID is the uid recorded as the author of an action: the user, or

@@ -8,11 +8,5 @@
 // store/..., transports in httpapi and realtime.
 package parley
 
-// Version and Commit identify the build; set them with -ldflags.
-var (
-	Version = "dev"
-	Commit  = ""
-)
-
 // SystemUID is the sender used when a REST API Key acts without onBehalfOf.
 const SystemUID = "app_system"

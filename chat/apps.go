@@ -20,6 +20,10 @@ type Bootstrapped struct {
 	OperatorToken string
 	// Apps is how many apps exist after the start.
 	Apps int
+	// DefaultAppID is the id of the app the first start made, while it
+	// exists; empty once it was deleted. An app id is not a secret: a
+	// restart shows it so that the keys' app is known.
+	DefaultAppID string
 }
 
 // settingDefaultApp names the id of the app made at first start.
@@ -55,13 +59,22 @@ func (s *Service) Bootstrap(ctx context.Context, operatorToken string) (Bootstra
 		}
 		out.Apps = len(apps)
 		if len(apps) > 0 {
+			id, err := tx.Setting(ctx, settingDefaultApp)
+			if err != nil && !errors.Is(err, parley.ErrNotFound) {
+				return err
+			}
+			for _, a := range apps {
+				if a.ID == id {
+					out.DefaultAppID = id
+				}
+			}
 			return nil
 		}
 		app, err := s.createApp(ctx, tx, "Default app", "")
 		if err != nil {
 			return err
 		}
-		out.App, out.Apps = app, 1
+		out.App, out.Apps, out.DefaultAppID = app, 1, app.ID
 		return tx.SetSetting(ctx, settingDefaultApp, app.ID)
 	})
 	return out, storeErr(err, nil, nil)

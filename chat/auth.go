@@ -124,8 +124,17 @@ func (s *Service) onBehalfOf(ctx context.Context, a parley.Actor, uid string) (p
 		return parley.Actor{}, parley.Errorf(parley.KindUnauthorized, parley.CodeUserDeactivated,
 			"the onBehalfOf user %s is deactivated", id)
 	}
-	a.UID, a.User = id, u
-	return a, nil
+	// The user's own actor, built as for their auth token: every rule
+	// then judges the call by the one path that judges that token, so the
+	// key sees and may do exactly what the user may, no more.
+	return userActor(a.AppID, u, "", a.DeviceID), nil
+}
+
+// userActor is the actor of a call made as user u: by u's auth token
+// (tokenID set), or by a full access key with onBehalfOf u (tokenID empty:
+// there is no token to log out).
+func userActor(appID string, u *parley.User, tokenID, deviceID string) parley.Actor {
+	return parley.Actor{AppID: appID, Access: parley.AccessUser, UID: u.UID, TokenID: tokenID, DeviceID: deviceID, User: u}
 }
 
 func (s *Service) authToken(ctx context.Context, appID string, c Credentials) (parley.Actor, error) {
@@ -155,5 +164,5 @@ func (s *Service) authToken(ctx context.Context, appID string, c Credentials) (p
 	if deviceID == "" {
 		deviceID = t.DeviceID
 	}
-	return parley.Actor{AppID: appID, Access: parley.AccessUser, UID: t.UID, TokenID: t.ID, DeviceID: deviceID, User: u}, nil
+	return userActor(appID, u, t.ID, deviceID), nil
 }

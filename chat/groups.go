@@ -25,8 +25,9 @@ type groupView struct {
 }
 
 // loadGroup fetches a group for the actor. A private group is invisible
-// (ERR_GUID_NOT_FOUND) to a user who is not in it, unless the call holds
-// full access.
+// (ERR_GUID_NOT_FOUND) to a user who is not in it, whether the call comes
+// with their token or a key's onBehalfOf (both are the user's actor); only a
+// full access key acting as the app sees every group.
 func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (*groupView, error) {
 	guid, _ = parley.NormalizeID(guid)
 	// Within a write batch the group and the membership are read once.
@@ -52,7 +53,7 @@ func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (
 		gc.HasJoined, gc.Scope, gc.JoinedAt = &joined, me.Scope, me.JoinedAt
 	case !errors.Is(err, parley.ErrNotFound):
 		return nil, err
-	case g.Type == parley.GroupPrivate && a.Access != parley.AccessFullAccess:
+	case g.Type == parley.GroupPrivate:
 		return nil, errGUIDNotFound(guid)
 	default:
 		joined := false
@@ -167,7 +168,7 @@ func (s *Service) Groups(ctx context.Context, f parley.GroupFilter) ([]*parley.G
 		return nil, parley.Pagination{}, invalid("sortOrder must be asc or desc")
 	}
 	f.Viewer = a.UID
-	f.IncludePrivate = a.Access == parley.AccessFullAccess
+	f.IncludePrivate = a.IsServer()
 	if f.Viewer == "" {
 		f.HasJoined = false
 	}

@@ -69,7 +69,7 @@ func (s *Service) newGroup(a parley.Actor, in parley.NewGroup) (*parley.Group, s
 	}
 	owner := a.UID
 	if in.Owner != "" {
-		if a.Access != parley.AccessFullAccess {
+		if !a.IsServer() {
 			return nil, "", errNoAccess("name another user as a group's owner")
 		}
 		if owner, err = normID(in.Owner, parley.CodeUIDNotFound, "owner"); err != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // TransferOwner makes another member the group's owner (and an admin). Only
-// the owner, or a full access key, may.
+// the owner, or a full access key acting as the app, may.
 func (s *Service) TransferOwner(ctx context.Context, guid, owner string) (*parley.Group, error) {
 	if err := s.mayUse(ctx, featPatchOwner); err != nil {
 		return nil, err
@@ -26,7 +26,7 @@ func (s *Service) TransferOwner(ctx context.Context, guid, owner string) (*parle
 }
 
 func (s *Service) transferOwner(ctx context.Context, tx parley.Tx, v *groupView, owner string) error {
-	if v.a.UID != v.g.Owner && v.a.Access != parley.AccessFullAccess {
+	if v.a.UID != v.g.Owner && !v.a.IsServer() {
 		return groupErr(parley.CodeGroupNoClearance, "only the owner may transfer ownership")
 	}
 	if owner == v.g.Owner {

@@ -10,7 +10,8 @@ import (
 
 // TestAuthMatrix checks who may call what: each kind of credential against
 // one representative call of each endpoint group (DESIGN.md §4,
-// chat/access.go).
+// chat/access.go). A key with onBehalfOf alice is alice: its column is her
+// own token's.
 func TestAuthMatrix(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -54,33 +55,33 @@ func TestAuthMatrix(t *testing.T) {
 		{"POST", "/v3/apps", func(int) any { return map[string]any{"name": "another"} },
 			[8]string{ok, ok, no, no, no, no, no, noCred}},
 		{"GET", "/v3/apikeys", nil,
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"POST", "/v3/users", func(i int) any { return map[string]any{"uid": fmt.Sprintf("new-%d", i), "name": "N"} },
-			[8]string{noApp, ok, ok, ok, ok, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, ok, no, no, noCred}},
 		{"GET", "/v3/users", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, ok, noCred}},
 		{"GET", "/v3/users/alice", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, ok, noCred}},
 		{"PUT", "/v3/users/alice", func(int) any { return map[string]any{"name": "Alice"} },
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"DELETE", "/v3/users/victim-%d", nil,
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"DELETE", "/v3/users", func(int) any { return map[string]any{"uidsToDeactivate": []string{"ghost"}} },
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"POST", "/v3/users/carol/auth_tokens", nil,
-			[8]string{noApp, ok, ok, ok, ok, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, ok, no, no, noCred}},
 		{"GET", "/v3/users/alice/auth_tokens", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, no, noCred}},
 		{"GET", "/v3/me", nil,
 			[8]string{noApp, no, no, ok, no, ok, ok, noCred}},
 		{"PUT", "/v3/roles/default", func(int) any { return map[string]any{"name": "Default"} },
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"GET", "/v3/roles", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, ok, noCred}},
 		{"GET", "/v3/users/alice/friends", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, no, noCred}},
 		{"POST", "/v3/users/alice/friends", func(int) any { return map[string]any{"accepted": []string{"carol"}} },
-			[8]string{noApp, ok, ok, ok, no, no, no, noCred}},
+			[8]string{noApp, ok, ok, no, no, no, no, noCred}},
 		{"GET", "/v3/users/alice/blockedusers", nil,
 			[8]string{noApp, ok, ok, ok, no, ok, no, noCred}},
 		{"POST", "/v3/users/alice/blockedusers", func(int) any { return map[string]any{"blockedUids": []string{"carol"}} },
@@ -117,11 +118,11 @@ func TestAuthMatrix(t *testing.T) {
 		want := []string{"alice", "bob", "carol"}
 		for i := range creds {
 			switch creds[i].name {
-			case "operator+appid", "fullAccess", "fullAccess+onBehalfOf", "authOnly":
+			case "operator+appid", "fullAccess", "authOnly":
 				want = append(want, fmt.Sprintf("new-%d", i)) // created
 			}
 			switch creds[i].name {
-			case "operator+appid", "fullAccess", "fullAccess+onBehalfOf":
+			case "operator+appid", "fullAccess":
 			default:
 				want = append(want, fmt.Sprintf("victim-%d", i)) // not deleted
 			}
@@ -196,9 +197,10 @@ func TestAuthErrors(t *testing.T) {
 		e.fails(t, 401, "AUTH_ERR_USER_DEACTIVATED", "GET", "/v3/me", nil, e.asKey(), onBehalfOf("idle"))
 	})
 
-	t.Run("a key acting onBehalfOf one user still reads another's tokens", func(t *testing.T) {
+	t.Run("a key acting onBehalfOf one user reads only that user's tokens", func(t *testing.T) {
 		e.mustUser(t, "other")
-		e.ok(t, "GET", "/v3/users/other/auth_tokens", nil, e.asKey(), onBehalfOf("alice"))
+		e.fails(t, 403, "AUTH_ERR_NO_ACCESS", "GET", "/v3/users/other/auth_tokens", nil, e.asKey(), onBehalfOf("alice"))
+		e.ok(t, "GET", "/v3/users/alice/auth_tokens", nil, e.asKey(), onBehalfOf("alice"))
 	})
 
 	t.Run("onBehalfOf is folded to lower case", func(t *testing.T) {

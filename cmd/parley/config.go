@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -78,17 +80,25 @@ func defaultRates() ratelimit.Rates {
 	return r
 }
 
-// parseConfig reads flags over environment over defaults.
-func parseConfig(args []string, stderr io.Writer) (Config, error) {
+// parseConfig reads flags over environment over defaults. The flags' help
+// goes to help when asked for (-h); on a bad flag it returns the error
+// only, for the caller to print once (package flag would print it, then
+// the whole help, then the caller again).
+func parseConfig(args []string, help io.Writer) (Config, error) {
 	c := DefaultConfig()
 	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: parley serve [flags]\n\nEach flag has an environment twin, named after it ($PARLEY_…); the flag wins.\n\n")
+		fs.PrintDefaults()
+	}
 	p := parser{fs: fs}
 	cors := strings.Join(c.CORSOrigins, ",")
 	str(fs, &c.Addr, "addr", "PARLEY_ADDR", "address to listen on")
 	str(fs, &c.DataDir, "data", "PARLEY_DATA", "data directory (SQLite database, uploads)")
 	str(fs, &c.OperatorToken, "operator-token", "PARLEY_OPERATOR_TOKEN",
-		fmt.Sprintf("operator token for /v3/apps and the dashboard, at least %d characters (generated on first start when empty)", MinOperatorToken))
+		fmt.Sprintf("operator token: manages apps (/v3/apps) and acts with full access in any app; at least %d characters (generated on first start when empty)", MinOperatorToken))
 	str(fs, &cors, "cors-origins", "PARLEY_CORS_ORIGINS", "comma-separated origins allowed by CORS; * for any")
 	str(fs, &c.LogFormat, "log-format", "PARLEY_LOG_FORMAT", "log format: text or json")
 	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
@@ -120,6 +130,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	p.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "how long a user stays online after their last connection closed")
 	p.count(&resumeLimit, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST", 1)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			io.Copy(help, &out)
+		}
 		return c, err
 	}
 	if fs.NArg() > 0 {

@@ -19,10 +19,14 @@ import (
 )
 
 // TestMain lets a test run this test binary as the server, in a child
-// process that can be killed with SIGKILL.
+// process that can be killed with SIGKILL, or as the documentation test's
+// stand-in for jq.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("PARLEY_TEST_CHILD_ARGS"); args != "" {
 		os.Exit(run(context.Background(), strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	if os.Getenv("PARLEY_TEST_JQ") != "" {
+		os.Exit(miniJQ(os.Args[1:], os.Stdin, os.Stdout))
 	}
 	os.Exit(m.Run())
 }

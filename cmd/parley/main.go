@@ -1,7 +1,7 @@
 // Command parley is the Parley chat server and its tools in one binary.
 //
-//	parley serve     run the server (embedded SQLite by default)
-//	parley version   print the version
+//	parley serve     run the server (on an embedded SQLite database)
+//	parley version   print the version and VCS revision (also --version)
 package main
 
 import (

@@ -154,7 +154,10 @@ func TestMainServes(t *testing.T) {
 		if got := parseSecrets(out2); got != (secrets{}) {
 			t.Errorf("second start printed %+v", got)
 		}
-		if !strings.Contains(out2, "1 app(s)") {
+		// It names the default app (an id is no secret) and where keys
+		// are managed.
+		if !strings.Contains(out2, "1 app(s)") || !strings.Contains(out2, "App ID:        "+s.AppID+" (the default app)") ||
+			!strings.Contains(out2, "/v3/apikeys") {
 			t.Errorf("second start output:\n%s", out2)
 		}
 		url := m2.URL()
@@ -325,6 +328,11 @@ func TestRunServe(t *testing.T) {
 	if !strings.Contains(stderr.String(), "parley serving") {
 		t.Errorf("stderr has no start log:\n%s", stderr.String())
 	}
+	// Once stopped, the server says so: one line, the last.
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if n := strings.Count(stderr.String(), "parley stopped"); n != 1 || !strings.Contains(lines[len(lines)-1], `msg="parley stopped"`) {
+		t.Errorf("want one last line \"parley stopped\", got %d in:\n%s", n, stderr.String())
+	}
 }
 
 func TestRunCommands(t *testing.T) {
@@ -339,7 +347,8 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"help"}, 0, "Usage:", ""},
 		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{[]string{"serve", "--max-body", "x"}, 2, "", "--max-body"},
-		{[]string{"serve", "-h"}, 0, "", "-addr"},
+		{[]string{"serve", "-h"}, 0, "-addr", ""},
+		{[]string{"--version"}, 0, "parley ", ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -6,15 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"github.com/parleychat/parley"
+	"runtime/debug"
 )
 
 const usage = `Parley: a self-hosted chat platform.
 
 Usage:
   parley serve [flags]   run the server (see parley serve -h)
-  parley version         print the version
+  parley version         print the version and the revision it was built from (also --version)
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -26,8 +25,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
-	case "version":
-		fmt.Fprintf(stdout, "parley %s %s\n", parley.Version, parley.Commit)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version(debug.ReadBuildInfo()))
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -38,12 +37,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseConfig(args, stderr)
+	cfg, err := parseConfig(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "parley serve: %v\n", err)
+		fmt.Fprintf(stderr, "parley serve: %v\nparley serve -h lists the flags.\n", err)
 		return 2
 	}
 	m := NewMain(cfg, stdout, stderr)

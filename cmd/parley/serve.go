@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,6 +36,7 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	done     chan error
+	unlock   func() error // releases the data directory's lock
 }
 
 // NewMain returns a Main for cfg, logging to stderr and printing first-start
@@ -69,8 +71,11 @@ func (m *Main) Open(ctx context.Context) error {
 		maxConns = autoMaxConns(openFileLimit())
 	}
 	m.listener = newLimitListener(ln, maxConns, m.Logger)
-	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
-		return fmt.Errorf("data dir: %w", err)
+	if err := prepareDataDir(m.Config.DataDir); err != nil {
+		return err
+	}
+	if m.unlock, err = lockDataDir(m.Config.DataDir); err != nil {
+		return err
 	}
 	dbPath := filepath.Join(m.Config.DataDir, "parley.db")
 	st, err := sqlite.Open(ctx, dbPath, sqlite.WithLogger(m.Logger))
@@ -154,8 +159,15 @@ func (m *Main) printBootstrap(b chat.Bootstrapped, dbPath string) {
 		fmt.Fprintln(w, "These secrets are stored hashed and will not be shown again: keep them now.")
 		return
 	}
-	fmt.Fprintf(w, "Parley: %d app(s) in %s. Their keys were printed when each was created "+
-		"(the default app's at first start); make new ones with POST /v3/apikeys or POST /v3/apps.\n", b.Apps, dbPath)
+	fmt.Fprintf(w, "Parley: %d app(s) in %s.\n", b.Apps, dbPath)
+	if b.DefaultAppID != "" {
+		fmt.Fprintf(w, "  App ID:        %s (the default app)\n", b.DefaultAppID)
+	} else {
+		fmt.Fprintln(w, "  The default app was deleted; GET /v3/apps with the operator token lists the apps.")
+	}
+	fmt.Fprint(w, "Keys are shown only when made (they are stored hashed). Manage them with the REST API\n"+
+		"(docs/api.md, sections 3 and 4): keys at /v3/apikeys, with a REST API Key or with the operator\n"+
+		"token (Authorization: Bearer) and an appid header; apps at /v3/apps, with the operator token.\n")
 }
 
 // URL is the base URL the server listens on.
@@ -168,10 +180,12 @@ func (m *Main) URL() string {
 
 // Close closes the WebSocket connections (going away, after what they
 // were sent), stops accepting requests, lets in-flight ones finish (up to
-// the shutdown timeout), and closes the store. Calling it again does
-// nothing.
+// the shutdown timeout), closes the store, releases the data directory and
+// logs one line, "parley stopped". Calling it again does nothing.
 func (m *Main) Close() error {
 	var errs []error
+	// The line "parley stopped" is for a server that ran.
+	served := m.server != nil
 	if m.Hub != nil { // before the service: it writes the users it had online offline
 		if err := m.Hub.Close(); err != nil {
 			errs = append(errs, err)
@@ -204,5 +218,43 @@ func (m *Main) Close() error {
 		}
 		m.Store = nil
 	}
+	// The lock goes last: the next server may open the data only once this
+	// one has closed it.
+	if m.unlock != nil {
+		if err := m.unlock(); err != nil {
+			errs = append(errs, err)
+		}
+		m.unlock = nil
+	}
+	if served {
+		m.Logger.Info("parley stopped", "data", m.Config.DataDir)
+	}
 	return errors.Join(errs...)
+}
+
+// prepareDataDir makes the data directory and checks that it can be
+// written, so that a start that can't write fails with the path and the
+// reason ("permission denied") rather than a database error naming neither.
+func prepareDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data dir %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".parley-write-check-*")
+	if err != nil {
+		return fmt.Errorf("data dir %s can't be written: %w", dir, err)
+	}
+	f.Close()
+	if err := os.Remove(f.Name()); err != nil {
+		return fmt.Errorf("data dir %s: %w", dir, err)
+	}
+	// A database the server may read but not write would open, serve,
+	// and fail each write later ("attempt to write a readonly database").
+	db, err := os.OpenFile(filepath.Join(dir, "parley.db"), os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("data dir %s: the database can't be written: %w", dir, err)
+	}
+	return db.Close()
 }
