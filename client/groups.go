@@ -84,7 +84,9 @@ func (k caller) addMembers(ctx context.Context, guid string, lists parley.Member
 }
 
 // GroupMembers returns a request for pages of a group's members.
-func (c *Client) GroupMembers(guid string) *MembersRequest { return newMembersRequest(c.caller(), guid) }
+func (c *Client) GroupMembers(guid string) *MembersRequest {
+	return newMembersRequest(c.caller(), guid)
+}
 
 // BannedMembers returns a request for pages of a group's banned users
 // (admins and moderators).

@@ -186,7 +186,9 @@ func (r *MessagesRequest) HideMessagesFromBlockedUsers() *MessagesRequest {
 }
 
 // FromTimestamp keeps messages sent at or after ts (Unix seconds).
-func (r *MessagesRequest) FromTimestamp(ts int64) *MessagesRequest { return r.time("fromTimestamp", ts) }
+func (r *MessagesRequest) FromTimestamp(ts int64) *MessagesRequest {
+	return r.time("fromTimestamp", ts)
+}
 
 // ToTimestamp keeps messages sent at or before ts (Unix seconds).
 func (r *MessagesRequest) ToTimestamp(ts int64) *MessagesRequest { return r.time("toTimestamp", ts) }

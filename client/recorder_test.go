@@ -37,7 +37,9 @@ type recorder struct {
 func record(c *client.Client) *recorder {
 	r := &recorder{}
 	add := func(e entry) { r.mu.Lock(); r.entries = append(r.entries, e); r.mu.Unlock() }
-	msg := func(kind string) func(*parley.Message) { return func(m *parley.Message) { add(entry{kind: kind, msg: m}) } }
+	msg := func(kind string) func(*parley.Message) {
+		return func(m *parley.Message) { add(entry{kind: kind, msg: m}) }
+	}
 	ga := func(kind string) func(client.GroupAction) {
 		return func(a client.GroupAction) { add(entry{kind: kind, group: a, msg: a.Message}) }
 	}

@@ -149,7 +149,10 @@ func (r *UsersRequest) UIDs(uids ...string) *UsersRequest { r.setList("uids", ui
 func (r *UsersRequest) FriendsOnly() *UsersRequest { r.setBool("friendsOnly", true); return r }
 
 // HideBlockedUsers leaves out users in a block with the logged-in user.
-func (r *UsersRequest) HideBlockedUsers() *UsersRequest { r.setBool("hideBlockedUsers", true); return r }
+func (r *UsersRequest) HideBlockedUsers() *UsersRequest {
+	r.setBool("hideBlockedUsers", true)
+	return r
+}
 
 // OnlyDeactivated keeps deactivated users only (a key's call).
 func (r *UsersRequest) OnlyDeactivated() *UsersRequest { r.setBool("onlyDeactivated", true); return r }
@@ -179,7 +182,10 @@ type BlockedUsersRequest struct{ UsersRequest }
 
 // Direction picks which blocks: parley.DirectionBlockedByMe (the default),
 // DirectionHasBlockedMe or DirectionBoth.
-func (r *BlockedUsersRequest) Direction(d string) *BlockedUsersRequest { r.set("direction", d); return r }
+func (r *BlockedUsersRequest) Direction(d string) *BlockedUsersRequest {
+	r.set("direction", d)
+	return r
+}
 
 // GroupsRequest pages through groups.
 type GroupsRequest struct{ listRequest }
@@ -240,7 +246,10 @@ func (r *MembersRequest) Limit(n int) *MembersRequest { r.setInt("perPage", n); 
 func (r *MembersRequest) Page(n int) *MembersRequest { r.setInt("page", n); return r }
 
 // Scopes keeps members of these scopes.
-func (r *MembersRequest) Scopes(scopes ...string) *MembersRequest { r.setList("scopes", scopes); return r }
+func (r *MembersRequest) Scopes(scopes ...string) *MembersRequest {
+	r.setList("scopes", scopes)
+	return r
+}
 
 // Status keeps members of a status (parley.StatusAvailable, StatusOffline).
 func (r *MembersRequest) Status(s string) *MembersRequest { r.set("status", s); return r }

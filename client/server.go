@@ -164,7 +164,9 @@ func (s *Server) CreateGroup(ctx context.Context, g parley.NewGroup) (*parley.Gr
 func (s *Server) Groups() *GroupsRequest { return newGroupsRequest(s.caller()) }
 
 // GroupMembers returns a request for pages of a group's members.
-func (s *Server) GroupMembers(guid string) *MembersRequest { return newMembersRequest(s.caller(), guid) }
+func (s *Server) GroupMembers(guid string) *MembersRequest {
+	return newMembersRequest(s.caller(), guid)
+}
 
 // AddMembers adds users to a group by scope (and bans those in
 // UsersToBan); the answer holds one result per uid.
