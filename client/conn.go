@@ -230,9 +230,14 @@ func (k *conn) backoff(attempt int, err error) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// final reports whether err ends the connection loop: the session is not
-// valid (not logged in, token refused, user deactivated, session ended),
-// or the client is at fault.
+// IsFinal reports whether the SDK stops reconnecting after the connection
+// error err (as a connection listener's OnDisconnected receives it): the
+// session is no longer valid (token refused or revoked, user deactivated
+// or deleted, app deleted) or the server refused the client's frames.
+// Other errors are retried, in auto mode and after Connect.
+func IsFinal(err error) bool { return final(err) }
+
+// final is IsFinal.
 func final(err error) bool {
 	if err == nil {
 		return false
