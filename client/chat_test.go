@@ -20,6 +20,12 @@ func TestOneToOne(t *testing.T) {
 	ctx := context.Background()
 	alice, ra := s.user(t, "alice")
 	bob, rb := s.user(t, "bob")
+	// In auto mode Login returns connected.
+	for _, c := range []*client.Client{alice, bob} {
+		if st := c.ConnectionState(); st != client.StateConnected {
+			t.Fatalf("state %v after Login", st)
+		}
+	}
 	// Both connected: each sees the other come online (alice saw bob).
 	ra.await(t, "online", func(e entry) bool { return e.user.UID == "bob" })
 

@@ -84,7 +84,7 @@ func (c *Client) Connect(ctx context.Context) error {
 	if _, err := c.session(); err != nil {
 		return err
 	}
-	return c.rt.start(ctx, true)
+	return c.rt.start(ctx)
 }
 
 // Disconnect closes the WebSocket and stops reconnecting; no event is
@@ -105,8 +105,8 @@ func (c *Client) ConnectionState() State {
 func (c *Client) LastMessageID() int64 { return c.rt.delivered.Load() }
 
 // start runs the connection loop if it is not running and waits for its
-// first outcome; wait false returns at once.
-func (k *conn) start(ctx context.Context, wait bool) error {
+// first outcome.
+func (k *conn) start(ctx context.Context) error {
 	k.mu.Lock()
 	if k.closed {
 		k.mu.Unlock()
@@ -125,9 +125,6 @@ func (k *conn) start(ctx context.Context, wait bool) error {
 	first := make(chan error, 1)
 	go k.run(runCtx, k.done, first)
 	k.mu.Unlock()
-	if !wait {
-		return nil
-	}
 	select {
 	case err := <-first:
 		return err

@@ -26,7 +26,9 @@ func (c *Client) Login(ctx context.Context, authToken string) (*parley.User, err
 	c.user, c.token = &u, authToken
 	c.mu.Unlock()
 	if !c.s.ManualConnect {
-		c.rt.start(ctx, false)
+		if err := c.rt.start(ctx); err != nil {
+			c.log.Info("parley: the first connection failed; retrying in the background", "err", err)
+		}
 	}
 	return &u, nil
 }
