@@ -74,7 +74,11 @@ func cli(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "parley: unknown command %q\n\n%s", args[0], cliUsage)
 		return 2
 	}
-	e := &cliEnv{name: "parley " + args[0], stdin: stdin, stdout: &lockedWriter{w: stdout}, stderr: stderr}
+	name := "parley " + args[0]
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[0] != "send" {
+		name += " " + args[1] // the action: parley users get
+	}
+	e := &cliEnv{name: name, stdin: stdin, stdout: &lockedWriter{w: stdout}, stderr: stderr}
 	err := cmd(ctx, e, args[1:])
 	var ue usageError
 	switch {
