@@ -85,6 +85,10 @@ func (c *Client) Reply(ctx context.Context, parentID int64, m parley.NewMessage,
 
 // send posts a message, as JSON or, with files, as a multipart form.
 func (k caller) send(ctx context.Context, p string, m parley.NewMessage, files []File) (*parley.Message, error) {
+	if m.MultipleReceivers != nil {
+		// Its answer is a result per receiver, not a message.
+		return nil, errorf(parley.KindInvalid, CodeInvalidArgument, "the SDK does not send to multipleReceivers yet: send to each")
+	}
 	if m.Category == "" {
 		m.Category = parley.CategoryMessage
 	}

@@ -160,6 +160,10 @@ func TestMessagePaging(t *testing.T) {
 		if err != nil || len(p.Items) != 2 || p.Pagination.Total != 6 || p.Pagination.CurrentPage != 2 || p.NextPage() != 0 {
 			t.Errorf("page 2 of 4: %+v, %v", p, err)
 		}
+		roles, err := bob.Roles().Fetch(ctx)
+		if err != nil || len(roles.Items) != 1 || roles.Items[0].Role != parley.DefaultRole {
+			t.Errorf("roles %+v, %v", roles, err)
+		}
 		cs, err := bob.Conversations().Limit(1).FetchNext(ctx)
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("conversations %v, %v", cs, err)

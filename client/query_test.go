@@ -112,6 +112,7 @@ func TestListQuery(t *testing.T) {
 			url.Values{"perPage": {"4"}, "page": {"3"}, "conversationType": {"group"}, "searchKey": {"t"}, "tags": {"p"},
 				"userTags": {"u"}, "groupTags": {"g"}, "withTags": {"true"}, "withUserAndGroupTags": {"true"}, "unread": {"true"}}},
 		{"reactions", c.Reactions(4).Limit(2).Page(1).q, url.Values{"perPage": {"2"}, "page": {"1"}}},
+		{"roles", c.Roles().Limit(2).Page(3).q, url.Values{"perPage": {"2"}, "page": {"3"}}},
 	}
 	for _, cs := range cases {
 		if !reflect.DeepEqual(cs.q, cs.want) {

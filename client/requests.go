@@ -414,3 +414,25 @@ func (r *ReactionsRequest) Fetch(ctx context.Context) (*Page[*parley.Reaction], 
 func (r *ReactionsRequest) FetchNext(ctx context.Context) ([]*parley.Reaction, error) {
 	return fetchNext[*parley.Reaction](ctx, &r.listRequest)
 }
+
+// RolesRequest pages through the app's roles, by id.
+type RolesRequest struct{ listRequest }
+
+// Roles returns a request for pages of the app's roles.
+func (c *Client) Roles() *RolesRequest { return &RolesRequest{newList(c.caller(), path("roles"))} }
+
+// Limit sets the page size.
+func (r *RolesRequest) Limit(n int) *RolesRequest { r.setInt("perPage", n); return r }
+
+// Page picks the page Fetch reads (from 1) and FetchNext starts at.
+func (r *RolesRequest) Page(n int) *RolesRequest { r.setInt("page", n); return r }
+
+// Fetch reads the page the request names.
+func (r *RolesRequest) Fetch(ctx context.Context) (*Page[*parley.Role], error) {
+	return fetchPage[*parley.Role](ctx, &r.listRequest, 0)
+}
+
+// FetchNext reads the next page; an empty slice when there are no more.
+func (r *RolesRequest) FetchNext(ctx context.Context) ([]*parley.Role, error) {
+	return fetchNext[*parley.Role](ctx, &r.listRequest)
+}
