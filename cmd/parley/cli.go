@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -19,8 +20,8 @@ import (
 
 // The CLI subcommands talk to a running server through the Go SDK
 // (package client), as any program would. Each family has its file:
-// cli_admin.go (apps, keys, users, tokens, groups) and cli_chat.go (send,
-// listen, chat).
+// cli_apps.go (apps, keys), cli_users.go (users, tokens), cli_groups.go
+// and cli_chat.go (send, listen, chat).
 
 const cliUsage = `Talk to a Parley server (flags have environment twins):
 
@@ -101,6 +102,7 @@ func cli(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // usageError is a command line that makes no sense.
 type usageError struct{ msg string }
 
+// Error implements error.
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
@@ -211,6 +213,7 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
+// Write implements io.Writer.
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -223,4 +226,12 @@ func one(pos []string, what string) (string, error) {
 		return "", usagef("expected one %s, got %q", what, pos)
 	}
 	return pos[0], nil
+}
+
+// sub splits "create --name x" into the action and the rest.
+func sub(args []string, actions ...string) (string, []string, error) {
+	if len(args) == 0 || !slices.Contains(actions, args[0]) {
+		return "", nil, usagef("expected one of %s", strings.Join(actions, ", "))
+	}
+	return args[0], args[1:], nil
 }
