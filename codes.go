@@ -1,22 +1,23 @@
 package parley
 
-// Wire error codes. They follow the REST API Parley is compatible with; each
-// is documented in docs/api.md with the status it comes with.
+// Wire error codes. They are CometChat's (its REST API v3 error guide) for
+// every case that guide names, and Parley's own for the rest; each is
+// documented in docs/api.md with the status it comes with.
 const (
-	CodeInternal        = "ERR_INTERNAL"
+	CodeInternal        = "ERR_MISSION_FAILED"    // a fault on the server ("fatal error")
 	CodeBadRequest      = "ERR_BAD_REQUEST"       // malformed JSON, wrong field types
 	CodeTooLarge        = "ERR_REQUEST_TOO_LARGE" // body over the limit
-	CodeInvalidParam    = "ERR_INVALID_PARAMETER" // a field breaks its rule; the message names it
-	CodeRouteNotFound   = "ERR_ROUTE_NOT_FOUND"
-	CodeMethodNotAllowd = "ERR_METHOD_NOT_ALLOWED"
+	CodeInvalidParam    = "ERR_BAD_REQUEST"       // a field breaks its rule ("failed validations"); the message names it
+	CodeRouteNotFound   = "ERR_API_NOT_FOUND"     // no such endpoint
+	CodeMethodNotAllowd = "ERR_API_NOT_FOUND"     // the endpoint does not take the method
 	CodeRateLimited     = "ERR_TOO_MANY_REQUESTS"
-	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT" // a request body that stopped arriving (408)
+	CodeRequestTimeout  = "ERR_REQUEST_TIMEOUT"     // a request body that stopped arriving (408)
 	CodeUnavailable     = "ERR_SERVICE_UNAVAILABLE" // shutting down: retry, on another node if there is one
 	CodeStoreDown       = "ERR_STORE_UNAVAILABLE"   // /readyz: the store does not answer
 
 	// Authentication and access.
 	CodeEmptyAppID        = "AUTH_ERR_EMPTY_APPID"
-	CodeAppIDNotFound     = "AUTH_ERR_APPID_NOT_FOUND"
+	CodeAppIDNotFound     = "AUTH_ERR_INVALID_APPID"
 	CodeNoCredentials     = "AUTH_ERR_EMPTY_APIKEY"
 	CodeAPIKeyNotFound    = "AUTH_ERR_APIKEY_NOT_FOUND"
 	CodeAuthTokenNotFound = "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"
@@ -24,6 +25,9 @@ const (
 	CodeNoAccess          = "AUTH_ERR_NO_ACCESS"
 	CodeUserDeactivated   = "AUTH_ERR_USER_DEACTIVATED"
 	CodeOnBehalfOfUnknown = "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"
+	// CodePermissionDenied refuses a user a feature their role restricts
+	// (POST /v3/roles/{role}/restrictedfeatures).
+	CodePermissionDenied = "ERR_PERMISSION_DENIED"
 
 	// Apps and keys.
 	CodeAppNotFound      = "ERR_APP_NOT_FOUND"
@@ -42,10 +46,11 @@ const (
 	CodeRoleNotFound       = "ERR_ROLE_NOT_FOUND"
 	CodeRoleExists         = "ERR_ROLE_ALREADY_EXISTS"
 	CodeRoleInUse          = "ERR_ROLE_IN_USE"
-	CodeDefaultRole        = "ERR_DEFAULT_ROLE_CANNOT_BE_DELETED"
+	CodeDefaultRole        = "ERR_ROLE_DELETE_DENIED"
 	CodeAlreadyFriend      = "ERR_ALREADY_FRIEND"
 	CodeNotFriend          = "ERR_NOT_A_FRIEND"
-	CodeSelfRelation       = "ERR_CANNOT_FORM_SELF_RELATION"
+	CodeSelfRelation       = "ERR_CANNOT_FORM_SELF_RELATION" // befriending oneself
+	CodeBlockSelf          = "ERR_CANNOT_BLOCK_SELF"
 	CodeAlreadyBlocked     = "ERR_ALREADY_BLOCKED"
 	CodeNotBlocked         = "ERR_NOT_BLOCKED"
 	CodeTooManyUIDs        = "ERR_TOO_MANY_UIDS"
@@ -80,12 +85,16 @@ const (
 	CodeInvalidReceiverType  = "ERR_INVALID_RECEIVER_TYPE"
 	CodeMessageNotFound      = "ERR_MESSAGE_ID_NOT_FOUND"
 	CodeEmptyMessageText     = "ERR_EMPTY_MESSAGE_TEXT"
+	CodeInvalidMessageText   = "ERR_INVALID_MESSAGE_TEXT" // data.text that is not a string
 	CodeInvalidCategory      = "ERR_INVALID_MESSAGE_CATEGORY"
 	CodeInvalidMessageType   = "ERR_INVALID_MESSAGE_TYPE"
+	CodeEmptyMessageType     = "ERR_EMPTY_MESSAGE_TYPE"
 	CodeInvalidCustomData    = "ERR_INVALID_CUSTOM_DATA"
+	CodeEmptyCustomData      = "ERR_EMPTY_CUSTOM_DATA"
 	CodeInvalidInteractive   = "ERR_INVALID_INTERACTIVE_DATA"
 	CodeMessageTooLarge      = "ERR_MESSAGE_TOO_LARGE"
-	CodeInvalidAttachment    = "ERR_INVALID_ATTACHMENT"
+	CodeInvalidAttachment    = "ERR_INVALID_MEDIA_MESSAGE" // attachments or files that don't fit the message
+	CodeEmptyMessageFile     = "ERR_EMPTY_MESSAGE_FILE"    // a media message with no file
 	CodeNotASender           = "ERR_MESSAGE_NOT_A_SENDER"
 	CodeMessageNoAccess      = "ERR_MESSAGE_NO_ACCESS"
 	CodeWrongThread          = "ERR_WRONG_MESSAGE_THREAD"
@@ -97,7 +106,7 @@ const (
 	CodeAlreadyReacted       = "ERR_ALREADY_REACTED"
 	CodeReactionNotFound     = "ERR_REACTION_NOT_FOUND"
 	CodeInvalidInteraction   = "ERR_INVALID_INTERACTION"
-	CodeConversationNotFound = "ERR_CONVERSATION_NOT_FOUND"
+	CodeConversationNoAccess = "ERR_CONVERSATION_NOT_ACCESSIBLE" // not the user's, or no message yet
 	CodeMediaNotFound        = "ERR_MEDIA_NOT_FOUND"
 	CodeTooManyFiles         = "ERR_TOO_MANY_FILES"
 )

@@ -18,13 +18,16 @@ const (
 	ConversationGroup = "group"
 )
 
-// Conversation is one conversation as one user (the viewer) sees it.
+// Conversation is one conversation as one user (the viewer) sees it. On
+// the wire unreadMessageCount is a string, as CometChat documents it (and
+// message ids); unreadMentionsCount, which CometChat's REST API does not
+// document, is a number.
 type Conversation struct {
 	ConversationID      string   `json:"conversationId"`
 	ConversationType    string   `json:"conversationType"`
 	ConversationWith    any      `json:"conversationWith"` // *User or *Group
 	LastMessage         *Message `json:"lastMessage,omitempty"`
-	UnreadMessageCount  int      `json:"unreadMessageCount"`
+	UnreadMessageCount  int      `json:"unreadMessageCount,string"`
 	UnreadMentionsCount int      `json:"unreadMentionsCount"`
 	LastReadMessageID   int64    `json:"lastReadMessageId,string"`
 	LatestMessageID     int64    `json:"latestMessageId,string"`

@@ -156,8 +156,13 @@ type MessageFilter struct {
 
 	ParentID    int64 // only replies of this thread
 	HideReplies bool  // only top-level messages
-	Categories  []string
-	Types       []string
+	HasReplies  bool  // only messages with at least one reply: the parents of threads
+	// ThreadsOf keeps the parents of the threads this uid follows: those
+	// they subscribed to (SetThreadSubscription), and, where nothing is
+	// recorded for them, those they sent that have replies.
+	ThreadsOf  string
+	Categories []string
+	Types      []string
 
 	// Participant selects the one-to-one messages this uid sent or received
 	// (a server reading one user's messages).
@@ -181,13 +186,22 @@ type MessageFilter struct {
 	OnlyUpdates     bool   // with UpdatedSince: only edited or deleted messages
 }
 
-// Reaction is one user's reaction on a message.
+// Reaction is one user's reaction on a message. Its id orders a message's
+// reactions (in the order they were added) and is their list's cursor.
 type Reaction struct {
+	ID        int64  `json:"id,string"`
 	MessageID int64  `json:"messageId,string"`
 	UID       string `json:"uid"`
 	Reaction  string `json:"reaction"`
 	ReactedAt int64  `json:"reactedAt"`
 	User      *User  `json:"reactedBy,omitempty"`
+}
+
+// ReactionFilter selects a page of a message's reactions, by cursor.
+type ReactionFilter struct {
+	Reaction string // one emoji; empty: all
+	AfterID  int64  // only reactions with a greater id
+	Limit    int    // at most this many; 0: all
 }
 
 // FlexID is a message id as clients send it: a JSON string ("42") or number.

@@ -124,8 +124,17 @@ type RoleStore interface {
 	Roles(ctx context.Context, appID string, p Page) ([]*Role, int, error)
 	// UpdateRole writes every field of r; ErrNotFound.
 	UpdateRole(ctx context.Context, appID string, r *Role) error
-	// DeleteRole removes a role; ErrNotFound.
+	// DeleteRole removes a role, and the features it restricts; ErrNotFound.
 	DeleteRole(ctx context.Context, appID, role string) error
+
+	// RestrictFeatures records that the role (which must exist) restricts
+	// each of features; one restricted already keeps its CreatedAt.
+	RestrictFeatures(ctx context.Context, appID, role string, features []string, at int64) error
+	// AllowFeatures lifts the role's restriction of each of features (of
+	// all its features when features is nil); lifting none is no error.
+	AllowFeatures(ctx context.Context, appID, role string, features []string) error
+	// RestrictedFeatures lists the features the role restricts, by feature.
+	RestrictedFeatures(ctx context.Context, appID, role string) ([]RoleFeature, error)
 }
 
 // RelationStore keeps friendships (symmetric) and blocks (directed).
@@ -140,6 +149,9 @@ type RelationStore interface {
 	Unblock(ctx context.Context, appID, blocker, blocked string) error
 	// Blocked reports whether a blocks b and whether b blocks a.
 	Blocked(ctx context.Context, appID, a, b string) (aBlocksB, bBlocksA bool, err error)
+	// Relations lists, sorted, uid's friends and the users in a block
+	// relation with uid in either direction (each once).
+	Relations(ctx context.Context, appID, uid string) (friends, blocked []string, err error)
 }
 
 // GroupStore keeps groups, their members and bans. A membership is an
@@ -218,14 +230,15 @@ type MessageEditStore interface {
 	// conversation states and one-to-one conversations.
 	PurgeUserMessages(ctx context.Context, appID, uid string) error
 
-	// AddReaction records a reaction; ErrConflict if the user already
-	// reacted so on that message.
+	// AddReaction records a reaction and sets its id, greater than that of
+	// every reaction added before (ids are never reused); ErrConflict if the
+	// user already reacted so on that message.
 	AddReaction(ctx context.Context, appID string, r *Reaction) error
 	// RemoveReaction removes one; ErrNotFound.
 	RemoveReaction(ctx context.Context, appID string, messageID int64, uid, reaction string) error
-	// Reactions lists a message's reactions (one emoji, or all when
-	// reaction is empty), oldest first, with the users and the total.
-	Reactions(ctx context.Context, appID string, messageID int64, reaction string, p Page) ([]*Reaction, int, error)
+	// Reactions lists a message's reactions as f selects them, in id order,
+	// with their users.
+	Reactions(ctx context.Context, appID string, messageID int64, f ReactionFilter) ([]*Reaction, error)
 	// ReactionCounts aggregates the reactions of each message in ids, per
 	// emoji (ordered by first reaction), marking those of viewer.
 	ReactionCounts(ctx context.Context, appID, viewer string, ids []int64) (map[int64][]ReactionCount, error)
@@ -234,6 +247,16 @@ type MessageEditStore interface {
 	AddInteraction(ctx context.Context, appID string, messageID int64, in Interaction) error
 	// Interactions lists a message's interactions, oldest first.
 	Interactions(ctx context.Context, appID string, messageID int64) ([]Interaction, error)
+
+	// SetThreadSubscription records whether uid follows the thread of the
+	// message parentID (subscribed or not), replacing what was recorded.
+	// With nothing recorded a user follows the threads of the messages they
+	// sent (see MessageFilter.ThreadsOf). The message and the user must
+	// exist; the record goes with either.
+	SetThreadSubscription(ctx context.Context, appID, uid string, parentID int64, subscribed bool, at int64) error
+	// ThreadSubscriptions returns what is recorded of uid's subscriptions
+	// to the threads of parentIDs (ids with nothing recorded are left out).
+	ThreadSubscriptions(ctx context.Context, appID, uid string, parentIDs []int64) (map[int64]bool, error)
 }
 
 // ReceiptMark is one advance of a user's watermark in a conversation.

@@ -26,9 +26,14 @@ type User struct {
 	DeactivatedAt int64          `json:"deactivatedAt,omitempty"`
 	DeletedAt     int64          `json:"-"`
 
-	// Seen by a user (the filter's Viewer), the relation to that user.
+	// Seen by a user (the filter's Viewer), the relation to that user: the
+	// blocks each way, when each was made, and BlockedAt, the time of the
+	// latest (as CometChat names them; HasBlockedMeAt is Parley's).
 	BlockedByMe    *bool  `json:"blockedByMe,omitempty"`
 	HasBlockedMe   *bool  `json:"hasBlockedMe,omitempty"`
+	BlockedByMeAt  int64  `json:"blockedByMeAt,omitempty"`
+	HasBlockedMeAt int64  `json:"hasBlockedMeAt,omitempty"`
+	BlockedAt      int64  `json:"blockedAt,omitempty"`
 	ConversationID string `json:"conversationId,omitempty"`
 
 	// AuthToken is set only in the answer to a create with withAuthToken.
@@ -45,7 +50,7 @@ const (
 // UserFilter selects users. Zero fields select everything; deleted users are
 // never listed, deactivated ones only when asked.
 type UserFilter struct {
-	Viewer string // fills BlockedByMe/HasBlockedMe relative to this uid
+	Viewer string // fills the block relation (BlockedByMe, …) relative to this uid
 
 	SearchKey       string   // prefix of uid or name (see SearchIn)
 	SearchIn        []string // "uid", "name"; empty: both
@@ -153,6 +158,13 @@ type Device struct {
 	AppInfo  map[string]any `json:"appInfo"`
 }
 
+// RoleFeature is a feature a role restricts: users holding the role may not
+// use it. Feature is the key without the "u." prefix of the wire.
+type RoleFeature struct {
+	Feature   string
+	CreatedAt int64
+}
+
 // RoleUpdate changes some of a role's fields; nil fields stay, Unset clears
 // description, metadata or settings.
 type RoleUpdate struct {
@@ -163,9 +175,12 @@ type RoleUpdate struct {
 	Unset       []string       `json:"unset"`
 }
 
-// BulkResult is one id's outcome in a bulk call, keyed by that id on the wire.
+// BulkResult is one id's outcome in a bulk call, keyed by that id on the
+// wire: success, and what the call says of a success (a message, or the
+// data it made), or the error of a failure.
 type BulkResult struct {
 	Success bool       `json:"success"`
+	Message string     `json:"message,omitempty"`
 	Data    any        `json:"data,omitempty"`
 	Error   *WireError `json:"error,omitempty"`
 }

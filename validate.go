@@ -74,7 +74,7 @@ func NormalizeTags(tags []string) ([]string, bool) {
 // isolates (which make a name read as another one), and at least one
 // visible character. A name of only spaces, zero-width characters, combining
 // marks or blank "letters" (Hangul fillers, the Braille blank) counts as
-// empty: ERR_EMPTY_NAME. Other faults are ERR_INVALID_PARAMETER. Length is
+// empty: ERR_EMPTY_NAME. Other faults are ERR_BAD_REQUEST. Length is
 // the caller's check.
 func CheckName(field, s string) error {
 	if !utf8.ValidString(s) {

@@ -39,6 +39,30 @@ func masked(k *parley.APIKey) *parley.APIKey {
 	return &c
 }
 
+// shown is k as an answer about the key named by handle shows it: in full
+// when the handle is the key's full value, which the caller proved to hold
+// by sending it, and masked when the handle is its id or masked value.
+func shown(k *parley.APIKey, handle string) *parley.APIKey {
+	if _, full := token.ID(handle); full && token.Equal(handle, k.Hash) {
+		c := *k
+		c.Key = handle
+		return &c
+	}
+	return masked(k)
+}
+
+// loadKey reads the key a handle names. A handle in the form of a full
+// value must be that key's value: one that only shares its id names no key.
+func loadKey(ctx context.Context, r parley.Tx, appID, handle string) (*parley.APIKey, error) {
+	k, err := r.APIKey(ctx, appID, keyID(handle))
+	if err == nil {
+		if _, full := token.ID(handle); full && !token.Equal(handle, k.Hash) {
+			err = parley.ErrNotFound
+		}
+	}
+	return k, storeErr(err, errAPIKeyNotFound(), nil)
+}
+
 func checkScope(scope string) error {
 	if scope != parley.ScopeAuthOnly && scope != parley.ScopeFullAccess {
 		return invalid("scope must be authOnly or fullAccess")
@@ -77,33 +101,38 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*parley.APIKe
 	return k, storeErr(err, nil, nil)
 }
 
-// APIKeys lists the app's keys, masked.
-func (s *Service) APIKeys(ctx context.Context) ([]*parley.APIKey, error) {
+// APIKeys lists a page of the app's keys, oldest first, masked.
+func (s *Service) APIKeys(ctx context.Context, p parley.Page) ([]*parley.APIKey, parley.Pagination, error) {
 	a, err := needFull(ctx, "manage api keys")
 	if err != nil {
-		return nil, err
+		return nil, parley.Pagination{}, err
+	}
+	if p, err = s.page(p); err != nil {
+		return nil, parley.Pagination{}, err
 	}
 	keys, err := s.store.APIKeys(ctx, a.AppID)
 	if err != nil {
-		return nil, storeErr(err, nil, nil)
+		return nil, parley.Pagination{}, storeErr(err, nil, nil)
 	}
+	keys, meta := pageOf(keys, p)
 	for i, k := range keys {
 		keys[i] = masked(k)
 	}
-	return keys, nil
+	return keys, meta, nil
 }
 
-// APIKey returns one key, masked; handle is its id or full value.
+// APIKey returns one key; handle is its id, its masked value or its full
+// value, and only the last is echoed in full (see shown).
 func (s *Service) APIKey(ctx context.Context, handle string) (*parley.APIKey, error) {
 	a, err := needFull(ctx, "manage api keys")
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.store.APIKey(ctx, a.AppID, keyID(handle))
+	k, err := loadKey(ctx, s.store, a.AppID, handle)
 	if err != nil {
-		return nil, storeErr(err, errAPIKeyNotFound(), nil)
+		return nil, err
 	}
-	return masked(k), nil
+	return shown(k, handle), nil
 }
 
 // UpdateAPIKey renames a key or changes its scope; a key can't change itself.
@@ -131,7 +160,7 @@ func (s *Service) UpdateAPIKey(ctx context.Context, handle string, in APIKeyUpda
 	}
 	var k *parley.APIKey
 	err = s.store.InTx(ctx, func(tx parley.Tx) (err error) {
-		if k, err = tx.APIKey(ctx, a.AppID, id); err != nil {
+		if k, err = loadKey(ctx, tx, a.AppID, handle); err != nil {
 			return err
 		}
 		if in.Name != nil {
@@ -146,7 +175,7 @@ func (s *Service) UpdateAPIKey(ctx context.Context, handle string, in APIKeyUpda
 	if err != nil {
 		return nil, storeErr(err, errAPIKeyNotFound(), nil)
 	}
-	return masked(k), nil
+	return shown(k, handle), nil
 }
 
 // DeleteAPIKey removes a key; a key can't delete itself.
@@ -159,5 +188,10 @@ func (s *Service) DeleteAPIKey(ctx context.Context, handle string) error {
 	if id == a.KeyID {
 		return parley.Errorf(parley.KindForbidden, parley.CodeAPIKeySelf, "an api key can't delete itself")
 	}
-	return storeErr(s.store.DeleteAPIKey(ctx, a.AppID, id), errAPIKeyNotFound(), nil)
+	return storeErr(s.store.InTx(ctx, func(tx parley.Tx) error {
+		if _, err := loadKey(ctx, tx, a.AppID, handle); err != nil {
+			return err
+		}
+		return tx.DeleteAPIKey(ctx, a.AppID, id)
+	}), errAPIKeyNotFound(), nil)
 }

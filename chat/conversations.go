@@ -6,12 +6,18 @@ import (
 	"github.com/parleychat/parley"
 )
 
-func errConversationNotFound() *parley.Error {
-	return msgErr(parley.KindNotFound, parley.CodeConversationNotFound, "no such conversation")
+// errConversationNoAccess is CometChat's answer for a conversation that is
+// not there for the user: one with no message yet (404 here), or a group's
+// the user is not a member of (403, see conversationID).
+func errConversationNoAccess() *parley.Error {
+	return msgErr(parley.KindNotFound, parley.CodeConversationNoAccess, "no such conversation: it has no message yet")
 }
 
 // Conversations lists the acting user's conversations, newest first.
 func (s *Service) Conversations(ctx context.Context, f parley.ConversationFilter) ([]*parley.Conversation, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListConversations); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needUser(ctx, "listing conversations")
 	if err != nil {
 		return nil, parley.Pagination{}, err
@@ -80,6 +86,10 @@ func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer 
 		return "", err
 	}
 	if err := v.needMember(ctx, s.store); err != nil {
+		if parley.CodeOf(err) == parley.CodeNotAMember {
+			return "", msgErr(parley.KindForbidden, parley.CodeConversationNoAccess,
+				"the conversation of a group is only its members'")
+		}
 		return "", err
 	}
 	return parley.GroupConversationID(v.g.GUID), nil
@@ -88,13 +98,16 @@ func (s *Service) conversationID(ctx context.Context, a parley.Actor, typ, peer 
 // Conversation returns the acting user's conversation with a user (typ
 // user) or in a group (typ group).
 func (s *Service) Conversation(ctx context.Context, typ, peer string) (*parley.Conversation, error) {
+	if err := s.mayUse(ctx, featGetConversation); err != nil {
+		return nil, err
+	}
 	a, id, err := s.conversationOf(ctx, "reading a conversation", typ, peer)
 	if err != nil {
 		return nil, err
 	}
 	c, err := s.store.Conversation(ctx, a.AppID, a.UID, id)
 	if err != nil {
-		return nil, storeErr(err, errConversationNotFound(), nil)
+		return nil, storeErr(err, errConversationNoAccess(), nil)
 	}
 	s.fillConversation(ctx, a, c)
 	return c, nil
@@ -120,7 +133,7 @@ func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []
 		return tx.SetConversationTags(ctx, a.AppID, a.UID, id, tags)
 	})
 	if err != nil {
-		return nil, storeErr(err, errConversationNotFound(), nil)
+		return nil, storeErr(err, errConversationNoAccess(), nil)
 	}
 	return s.Conversation(ctx, typ, peer)
 }
@@ -129,6 +142,9 @@ func (s *Service) TagConversation(ctx context.Context, typ, peer string, tags []
 // messages so far are hidden from them, and it leaves their list until a
 // new message comes.
 func (s *Service) DeleteConversation(ctx context.Context, typ, peer string) error {
+	if err := s.mayUse(ctx, featDeleteConversation); err != nil {
+		return err
+	}
 	a, id, err := s.conversationOf(ctx, "deleting a conversation", typ, peer)
 	if err != nil {
 		return err
@@ -139,7 +155,7 @@ func (s *Service) DeleteConversation(ctx context.Context, typ, peer string) erro
 			return err
 		}
 		return tx.ClearConversation(ctx, a.AppID, a.UID, id, c.LatestMessageID)
-	}), errConversationNotFound(), nil)
+	}), errConversationNoAccess(), nil)
 }
 
 // MarkDelivered moves the acting user's delivered watermark to messageID.
@@ -167,7 +183,7 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 		if messageID == 0 && kind != "unread" { // no messageId: the whole conversation
 			c, err := tx.Conversation(ctx, a.AppID, a.UID, id)
 			if err != nil {
-				return storeErr(err, errConversationNotFound(), nil)
+				return storeErr(err, errConversationNoAccess(), nil)
 			}
 			messageID = c.LatestMessageID
 		}

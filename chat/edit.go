@@ -43,13 +43,17 @@ func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Acto
 }
 
 // EditMessage changes a message's text, metadata or tags (its sender, or a
-// full access key) and records an edited action message.
+// full access key) and records an edited action message, which it returns
+// as the answer: the action names the message as it is after the edit.
 func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUpdate) (*parley.Message, error) {
+	if err := s.mayUse(ctx, featUpdateMessage); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "edit messages")
 	if err != nil {
 		return nil, err
 	}
-	var out, act *parley.Message
+	var act *parley.Message
 	err = s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
@@ -71,7 +75,6 @@ func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUp
 		if err := tx.UpdateMessage(ctx, a.AppID, m); err != nil {
 			return err
 		}
-		out = m
 		act, err = s.messageAction(ctx, tx, a, m, parley.ActionEdited)
 		return err
 	})
@@ -79,8 +82,19 @@ func (s *Service) EditMessage(ctx context.Context, id int64, in parley.MessageUp
 		return nil, storeErr(err, nil, nil)
 	}
 	s.publishMessages(ctx, a.AppID, act)
-	s.decorate(ctx, a, []*parley.Message{out})
-	return out, nil
+	return s.actionAnswer(a.AppID, act), nil
+}
+
+// actionAnswer is an edited or deleted action message as its author reads
+// it in the answer: the message it names with signed media URLs, on a copy
+// (act was published as written).
+func (s *Service) actionAnswer(appID string, act *parley.Message) *parley.Message {
+	out := *act
+	out.Data.Entities = cloneEntities(act.Data.Entities)
+	if on, ok := act.Data.Entities["on"]; ok {
+		out.Data.Entities["on"], _, _ = s.signedEntity(appID, on)
+	}
+	return &out
 }
 
 func applyEdit(m *parley.Message, in parley.MessageUpdate) error {
@@ -114,11 +128,19 @@ func applyEdit(m *parley.Message, in parley.MessageUpdate) error {
 
 // DeleteMessage deletes a message: softly (kept, marked, its content
 // cleared) or permanently. The sender, a group's admins and moderators, and
-// a full access key may. A deleted action message is recorded either way.
-func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) error {
+// a full access key may. A deleted action message is recorded either way,
+// and returned as the answer.
+func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) (*parley.Message, error) {
+	rs, err := s.restrictions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := rs.check(featDeleteMessage); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "delete messages")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var (
 		drop []parley.Attachment
@@ -128,6 +150,11 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 		m, err := s.visibleMessage(ctx, tx, a, id)
 		if err != nil {
 			return err
+		}
+		if m.ReceiverType == parley.ReceiverGroup {
+			if err := rs.check(featDeleteGroupMessages); err != nil {
+				return err
+			}
 		}
 		if m.DeletedAt != 0 && !permanent {
 			return errMessageNotFound(id)
@@ -153,11 +180,11 @@ func (s *Service) DeleteMessage(ctx context.Context, id int64, permanent bool) e
 		return tx.UpdateMessage(ctx, a.AppID, m)
 	})
 	if err != nil {
-		return storeErr(err, nil, nil)
+		return nil, storeErr(err, nil, nil)
 	}
 	s.publishMessages(ctx, a.AppID, act)
 	s.dropUploads(ctx, a.AppID, drop)
-	return nil
+	return s.actionAnswer(a.AppID, act), nil
 }
 
 // unlinkReply takes a deleted reply off its parent's count.

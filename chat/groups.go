@@ -124,6 +124,9 @@ func (s *Service) hashPassword(pw string) (string, error) {
 
 // Group returns one group as the actor sees it.
 func (s *Service) Group(ctx context.Context, guid string) (*parley.Group, error) {
+	if err := s.mayUse(ctx, featGetGroup); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "read groups")
 	if err != nil {
 		return nil, err
@@ -137,6 +140,9 @@ func (s *Service) Group(ctx context.Context, guid string) (*parley.Group, error)
 
 // Groups lists the groups the actor may see.
 func (s *Service) Groups(ctx context.Context, f parley.GroupFilter) ([]*parley.Group, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListGroups); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needReader(ctx, "list groups")
 	if err != nil {
 		return nil, parley.Pagination{}, err
@@ -175,6 +181,9 @@ func (s *Service) Groups(ctx context.Context, f parley.GroupFilter) ([]*parley.G
 // UpdateGroup changes a group (admins and moderators). An owner field
 // transfers ownership, with that rule's checks.
 func (s *Service) UpdateGroup(ctx context.Context, guid string, in parley.GroupUpdate) (*parley.Group, error) {
+	if err := s.mayUse(ctx, featUpdateGroup); err != nil {
+		return nil, err
+	}
 	// A new password is hashed (slowly) before the write transaction.
 	var hash string
 	if in.Password != nil && *in.Password != "" {
@@ -266,6 +275,9 @@ func applyGroupUpdate(g *parley.Group, in parley.GroupUpdate, hash string) error
 // DeleteGroup removes a group with its members, bans and history (admins),
 // and, once that commits, the files uploaded to it.
 func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
+	if err := s.mayUse(ctx, featDeleteGroup); err != nil {
+		return err
+	}
 	var files []string
 	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actDelete, v.g, v.a.UID, v.scope, "", "", ""); err != nil {

@@ -129,6 +129,9 @@ func (s *Service) setActive(ctx context.Context, uids []string, active bool) (Ac
 
 // Me returns the acting user.
 func (s *Service) Me(ctx context.Context) (*parley.User, error) {
+	if err := s.mayUse(ctx, featGetMyDetails); err != nil {
+		return nil, err
+	}
 	a, err := needUser(ctx, "reading /me")
 	if err != nil {
 		return nil, err
@@ -146,6 +149,9 @@ type MeUpdate struct {
 // UpdateMe changes the acting user's profile and, for an auth token, the
 // token's device info.
 func (s *Service) UpdateMe(ctx context.Context, in MeUpdate) (*parley.User, error) {
+	if err := s.mayUse(ctx, featUpdateAuthToken); err != nil {
+		return nil, err
+	}
 	a, err := needUser(ctx, "updating /me")
 	if err != nil {
 		return nil, err
@@ -187,6 +193,9 @@ func (s *Service) UpdateMe(ctx context.Context, in MeUpdate) (*parley.User, erro
 
 // Logout deletes the auth token the request came with.
 func (s *Service) Logout(ctx context.Context) error {
+	if err := s.mayUse(ctx, featLogout); err != nil {
+		return err
+	}
 	a, err := needUser(ctx, "logging out")
 	if err != nil {
 		return err

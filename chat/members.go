@@ -8,17 +8,20 @@ import (
 	"github.com/parleychat/parley"
 )
 
-// GroupCreated is the answer to CreateGroup: the group, and the per-uid
-// results of the initial member lists when any were given.
+// GroupCreated is the answer to CreateGroup: the group, and the results of
+// the initial member lists when any were given, as AddMembers answers.
 type GroupCreated struct {
 	*parley.Group
-	Members map[string]parley.BulkResult `json:"members,omitempty"`
+	Members *MembersAdded `json:"members,omitempty"`
 }
 
 // CreateGroup makes a group. The creating user, or the owner a full access
 // key names, becomes its owner and an admin; the member lists of in are
 // added (and banned) as by AddMembers, in the same transaction.
 func (s *Service) CreateGroup(ctx context.Context, in parley.NewGroup) (*GroupCreated, error) {
+	if err := s.mayUse(ctx, featCreateGroup); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "create groups")
 	if err != nil {
 		return nil, err
@@ -40,7 +43,7 @@ func (s *Service) CreateGroup(ctx context.Context, in parley.NewGroup) (*GroupCr
 		if a.ActingUID() == owner {
 			action = parley.ActionJoined
 		}
-		if _, err := s.startMember(ctx, tx, a.AppID, g, a.ActingUID(), owner, parley.ScopeAdmin, action); err != nil {
+		if _, _, err := s.startMember(ctx, tx, a.AppID, g, a.ActingUID(), owner, parley.ScopeAdmin, action); err != nil {
 			return err
 		}
 		v := &groupView{a: a, g: g, scope: parley.ScopeAdmin}
@@ -100,8 +103,8 @@ func activeUser(ctx context.Context, tx parley.Tx, appID, uid string) error {
 	if err != nil {
 		return err
 	}
-	if u.DeactivatedAt != 0 {
-		return parley.Errorf(parley.KindForbidden, parley.CodeUserDeactivated, "the user %s is deactivated", uid)
+	if u.DeactivatedAt != 0 { // CometChat's code for a deactivated user
+		return parley.Errorf(parley.KindNotFound, parley.CodeUIDNotFound, "the user %s is deactivated", uid)
 	}
 	return nil
 }
@@ -109,16 +112,16 @@ func activeUser(ctx context.Context, tx parley.Tx, appID, uid string) error {
 // startMember writes the action message that begins uid's membership and
 // the membership from that message on.
 func (s *Service) startMember(ctx context.Context, tx parley.Tx, appID string, g *parley.Group,
-	by, uid, scope, action string) (*parley.Member, error) {
+	by, uid, scope, action string) (*parley.Member, *parley.Message, error) {
 	m, err := s.groupActionMessage(ctx, tx, appID, g, action, by, uid, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mem := &parley.Member{User: &parley.User{UID: uid}, Scope: scope, JoinedAt: m.SentAt, JoinedID: m.ID}
 	if err := tx.AddMember(ctx, appID, g.GUID, mem); err != nil {
-		return nil, wrapf(err, "add member")
+		return nil, nil, wrapf(err, "add member")
 	}
-	return mem, nil
+	return mem, m, nil
 }
 
 // endMember writes the action message that ends uid's membership and ends
@@ -135,6 +138,9 @@ func (s *Service) endMember(ctx context.Context, tx parley.Tx, appID string, g *
 // Join makes the acting user a participant of a public group, or of a
 // password group with the right password.
 func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Group, error) {
+	if err := s.mayUse(ctx, featJoinGroup); err != nil {
+		return nil, err
+	}
 	a, err := needUser(ctx, "joining a group")
 	if err != nil {
 		return nil, err
@@ -143,7 +149,7 @@ func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Grou
 	// holds no lock; the transaction re-checks that the hash is unchanged.
 	v, err := loadGroup(ctx, s.store, a, guid)
 	if err != nil {
-		return nil, err
+		return nil, s.joinRefusal(ctx, a, guid, err)
 	}
 	if err := checkJoin(v, password); err != nil {
 		return nil, err
@@ -167,13 +173,28 @@ func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Grou
 		if v.g.PasswordHash != checked {
 			return parley.Errorf(parley.KindForbidden, parley.CodeWrongGroupPass, "the password is wrong")
 		}
-		if _, err := s.startMember(ctx, tx, a.AppID, v.g, a.UID, a.UID, parley.ScopeParticipant, parley.ActionJoined); err != nil {
+		if _, _, err := s.startMember(ctx, tx, a.AppID, v.g, a.UID, a.UID, parley.ScopeParticipant, parley.ActionJoined); err != nil {
 			return err
 		}
 		out, err = tx.Group(ctx, a.AppID, v.g.GUID, a.UID)
 		return err
 	})
 	return out, storeErr(err, nil, nil)
+}
+
+// joinRefusal is the answer to joining a group the user may not see: a
+// private group they are not in is hidden from them (404 to read it), but
+// CometChat answers an attempt to join one ERR_GROUP_JOIN_NOT_ALLOWED, and
+// so does Parley. Any other failure to load the group stands.
+func (s *Service) joinRefusal(ctx context.Context, a parley.Actor, guid string, err error) error {
+	if parley.CodeOf(err) != parley.CodeGUIDNotFound {
+		return err
+	}
+	id, _ := parley.NormalizeID(guid)
+	if g, gerr := s.store.Group(ctx, a.AppID, id, ""); gerr == nil && g.Type == parley.GroupPrivate {
+		return errJoinNotAllowed()
+	}
+	return err
 }
 
 func errJoinNotAllowed() *parley.Error {
@@ -212,6 +233,9 @@ func (v *groupView) refuseBanned(ctx context.Context, tx parley.Tx, uid string) 
 // Leave ends the acting user's membership. The owner must transfer
 // ownership first.
 func (s *Service) Leave(ctx context.Context, guid string) error {
+	if err := s.mayUse(ctx, featLeaveGroup); err != nil {
+		return err
+	}
 	a, err := needUser(ctx, "leaving a group")
 	if err != nil {
 		return err

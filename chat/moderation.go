@@ -31,11 +31,43 @@ func (s *Service) groupTx(ctx context.Context, guid string, fn func(tx parley.Tx
 	}), nil, nil)
 }
 
+// MembersAdded is the answer to adding members, as CometChat gives it: per
+// list of the request, the results of its uids. A uid added gets its
+// "added" action message as data; a uid banned gets success alone. A uid
+// named in several lists is answered in the one that decided it: banning
+// wins over adding, and the highest scope over the others.
+type MembersAdded struct {
+	Admins       map[string]parley.BulkResult `json:"admins,omitempty"`
+	Moderators   map[string]parley.BulkResult `json:"moderators,omitempty"`
+	Participants map[string]parley.BulkResult `json:"participants,omitempty"`
+	UsersToBan   map[string]parley.BulkResult `json:"usersToBan,omitempty"`
+}
+
+// put records a uid's result in the list of scope ("" for bans).
+func (m *MembersAdded) put(scope, uid string, r parley.BulkResult) {
+	list := &m.UsersToBan
+	switch scope {
+	case parley.ScopeAdmin:
+		list = &m.Admins
+	case parley.ScopeModerator:
+		list = &m.Moderators
+	case parley.ScopeParticipant:
+		list = &m.Participants
+	}
+	if *list == nil {
+		*list = map[string]parley.BulkResult{}
+	}
+	(*list)[uid] = r
+}
+
 // AddMembers adds users to a group by scope and bans the users to ban
 // (admins). At most 25 uids a call; a uid listed under several scopes gets
 // the highest. Results are per uid.
-func (s *Service) AddMembers(ctx context.Context, guid string, lists parley.MemberLists) (map[string]parley.BulkResult, error) {
-	var out map[string]parley.BulkResult
+func (s *Service) AddMembers(ctx context.Context, guid string, lists parley.MemberLists) (*MembersAdded, error) {
+	if err := s.mayUse(ctx, addFeatures(lists)...); err != nil {
+		return nil, err
+	}
+	var out *MembersAdded
 	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actAddMembers, v.g, v.a.UID, v.scope, "", "", ""); err != nil {
 			return err
@@ -47,7 +79,7 @@ func (s *Service) AddMembers(ctx context.Context, guid string, lists parley.Memb
 	return out, err
 }
 
-func (s *Service) addMembers(ctx context.Context, tx parley.Tx, v *groupView, lists parley.MemberLists) (map[string]parley.BulkResult, error) {
+func (s *Service) addMembers(ctx context.Context, tx parley.Tx, v *groupView, lists parley.MemberLists) (*MembersAdded, error) {
 	scopes, order := map[string]string{}, []string{}
 	for _, l := range []struct {
 		scope string
@@ -69,7 +101,7 @@ func (s *Service) addMembers(ctx context.Context, tx parley.Tx, v *groupView, li
 	if n := len(order) + len(bans); n > parley.MaxBulkUIDs {
 		return nil, parley.Errorf(parley.KindInvalid, parley.CodeTooManyUIDs, "at most %d uids a call", parley.MaxBulkUIDs)
 	}
-	out := make(map[string]parley.BulkResult, len(order)+len(bans))
+	out := &MembersAdded{}
 	for _, uid := range order {
 		if bans[uid] {
 			continue // banning wins over adding
@@ -80,24 +112,25 @@ func (s *Service) addMembers(ctx context.Context, tx parley.Tx, v *groupView, li
 				return nil, err
 			}
 		}
-		out[uid] = parley.BulkOf(m, err)
+		out.put(scopes[uid], uid, parley.BulkOf(m, err))
 	}
 	for _, uid := range lists.UsersToBan {
 		uid, _ = parley.NormalizeID(uid)
-		if _, done := out[uid]; done {
+		if _, done := out.UsersToBan[uid]; done {
 			continue
 		}
 		err := s.ban(ctx, tx, v, uid)
 		if _, ok := parley.AsError(err); err != nil && !ok {
 			return nil, err
 		}
-		out[uid] = parley.BulkOf(nil, err)
+		out.put("", uid, parley.BulkOf(nil, err))
 	}
 	return out, nil
 }
 
-// addMember adds one user; rule failures are *parley.Error and write nothing.
-func (s *Service) addMember(ctx context.Context, tx parley.Tx, v *groupView, uid, scope string) (*parley.Member, error) {
+// addMember adds one user and returns the "added" action message; rule
+// failures are *parley.Error and write nothing.
+func (s *Service) addMember(ctx context.Context, tx parley.Tx, v *groupView, uid, scope string) (*parley.Message, error) {
 	if uid == "" {
 		return nil, errUIDNotFound(uid)
 	}
@@ -110,14 +143,15 @@ func (s *Service) addMember(ctx context.Context, tx parley.Tx, v *groupView, uid
 	if err := v.refuseBanned(ctx, tx, uid); err != nil {
 		return nil, err
 	}
-	if _, err := s.startMember(ctx, tx, v.a.AppID, v.g, v.a.ActingUID(), uid, scope, parley.ActionAdded); err != nil {
-		return nil, err
-	}
-	return tx.Member(ctx, v.a.AppID, v.g.GUID, uid)
+	_, m, err := s.startMember(ctx, tx, v.a.AppID, v.g, v.a.ActingUID(), uid, scope, parley.ActionAdded)
+	return m, err
 }
 
 // Members lists a group's current members (anyone who may see the group).
 func (s *Service) Members(ctx context.Context, guid string, f parley.MemberFilter) ([]*parley.Member, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListGroupMembers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needReader(ctx, "list group members")
 	if err != nil {
 		return nil, parley.Pagination{}, err
@@ -145,13 +179,24 @@ func errInvalidScope() *parley.Error {
 	return parley.Errorf(parley.KindInvalid, parley.CodeInvalidScope, "scope must be admin, moderator or participant")
 }
 
+// ScopeChanged is the answer to a scope change, as CometChat gives it.
+type ScopeChanged struct {
+	GUID     string `json:"guid"`
+	UID      string `json:"uid"`
+	Scope    string `json:"scope"`
+	JoinedAt int64  `json:"joinedAt"`
+}
+
 // ChangeScope sets a member's scope, by the matrix of permissions.go.
-func (s *Service) ChangeScope(ctx context.Context, guid, uid, scope string) (*parley.Member, error) {
+func (s *Service) ChangeScope(ctx context.Context, guid, uid, scope string) (*ScopeChanged, error) {
+	if err := s.mayUse(ctx, featChangeScope); err != nil {
+		return nil, err
+	}
 	if parley.ScopeRank(scope) == 0 {
 		return nil, errInvalidScope()
 	}
 	uid, _ = parley.NormalizeID(uid)
-	var out *parley.Member
+	var out *ScopeChanged
 	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		t, err := v.target(ctx, tx, uid)
 		if err != nil {
@@ -173,14 +218,17 @@ func (s *Service) ChangeScope(ctx context.Context, guid, uid, scope string) (*pa
 		if _, err := s.groupActionMessage(ctx, tx, v.a.AppID, v.g, parley.ActionScopeChanged, v.a.ActingUID(), uid, extras); err != nil {
 			return err
 		}
-		out, err = tx.Member(ctx, v.a.AppID, v.g.GUID, uid)
-		return err
+		out = &ScopeChanged{GUID: v.g.GUID, UID: uid, Scope: scope, JoinedAt: t.JoinedAt}
+		return nil
 	})
 	return out, err
 }
 
 // Kick ends a member's membership; they may rejoin.
 func (s *Service) Kick(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featKickMember); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		t, err := v.target(ctx, tx, uid)
@@ -199,6 +247,9 @@ func (s *Service) Kick(ctx context.Context, guid, uid string) error {
 
 // Ban ends a user's membership, if any, and keeps them out until unbanned.
 func (s *Service) Ban(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featBan); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		return s.ban(ctx, tx, v, uid)
@@ -237,6 +288,9 @@ func (s *Service) ban(ctx context.Context, tx parley.Tx, v *groupView, uid strin
 
 // Unban lets a banned user join or be added again.
 func (s *Service) Unban(ctx context.Context, guid, uid string) error {
+	if err := s.mayUse(ctx, featUnban); err != nil {
+		return err
+	}
 	uid, _ = parley.NormalizeID(uid)
 	return s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {
 		if err := mayAct(actUnban, v.g, v.a.UID, v.scope, uid, "", ""); err != nil {
@@ -258,6 +312,9 @@ func (s *Service) Unban(ctx context.Context, guid, uid string) error {
 
 // Bans lists a group's banned users (admins and moderators).
 func (s *Service) Bans(ctx context.Context, guid string, f parley.MemberFilter) ([]*parley.Banned, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListBannedUsers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	var (
 		out  []*parley.Banned
 		meta parley.Pagination

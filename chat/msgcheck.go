@@ -93,7 +93,7 @@ func checkCategory(in *parley.NewMessage) error {
 			return err
 		}
 		if d.CustomData == nil {
-			return msgErr(parley.KindInvalid, parley.CodeInvalidCustomData, "a custom message needs customData, an object")
+			return msgErr(parley.KindInvalid, parley.CodeEmptyCustomData, "a custom message needs customData, an object")
 		}
 	case parley.CategoryInteractive:
 		if err := checkCustomType(in.Type); err != nil {
@@ -107,7 +107,10 @@ func checkCategory(in *parley.NewMessage) error {
 }
 
 func checkCustomType(t string) error {
-	if strings.TrimSpace(t) == "" || len(t) > maxTypeLen {
+	if strings.TrimSpace(t) == "" {
+		return msgErr(parley.KindInvalid, parley.CodeEmptyMessageType, "type is required")
+	}
+	if len(t) > maxTypeLen {
 		return msgErr(parley.KindInvalid, parley.CodeInvalidMessageType, "type must be 1-%d characters", maxTypeLen)
 	}
 	return nil

@@ -9,6 +9,9 @@ import (
 // TransferOwner makes another member the group's owner (and an admin). Only
 // the owner, or a full access key, may.
 func (s *Service) TransferOwner(ctx context.Context, guid, owner string) (*parley.Group, error) {
+	if err := s.mayUse(ctx, featPatchOwner); err != nil {
+		return nil, err
+	}
 	owner, _ = parley.NormalizeID(owner)
 	var out *parley.Group
 	err := s.groupTx(ctx, guid, func(tx parley.Tx, v *groupView) error {

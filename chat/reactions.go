@@ -66,28 +66,41 @@ func (s *Service) react(ctx context.Context, id int64, reaction string, add bool
 	return m, nil
 }
 
-// Reactions lists who reacted to a message (one reaction, or all).
-func (s *Service) Reactions(ctx context.Context, id int64, reaction string, p parley.Page) ([]*parley.Reaction, parley.Pagination, error) {
+// ReactionPage is a page of a message's reactions and the filter that
+// made it (its limit filled in), from which the cursors follow.
+type ReactionPage struct {
+	Reactions []*parley.Reaction
+	Filter    parley.ReactionFilter
+}
+
+// Reactions lists a page of a message's reactions (of one emoji, or all
+// when f.Reaction is empty), oldest first: those after the cursor
+// f.AfterID, at most f.Limit (default and bound as for messages).
+func (s *Service) Reactions(ctx context.Context, id int64, f parley.ReactionFilter) (*ReactionPage, error) {
 	a, err := needReader(ctx, "read reactions")
 	if err != nil {
-		return nil, parley.Pagination{}, err
+		return nil, err
 	}
-	if p, err = s.page(p); err != nil {
-		return nil, parley.Pagination{}, err
+	if f.Limit < 0 || f.AfterID < 0 {
+		return nil, invalid("limit and id must be positive")
 	}
-	if reaction != "" {
-		if err := checkReaction(reaction); err != nil {
-			return nil, parley.Pagination{}, err
+	if f.Limit == 0 {
+		f.Limit = s.limits.DefaultPerPage
+	}
+	f.Limit = min(f.Limit, s.limits.MaxPerPage)
+	if f.Reaction != "" {
+		if err := checkReaction(f.Reaction); err != nil {
+			return nil, err
 		}
 	}
 	if _, err := s.visibleMessage(ctx, s.store, a, id); err != nil {
-		return nil, parley.Pagination{}, err
+		return nil, err
 	}
-	rs, total, err := s.store.Reactions(ctx, a.AppID, id, reaction, p)
+	rs, err := s.store.Reactions(ctx, a.AppID, id, f)
 	if err != nil {
-		return nil, parley.Pagination{}, parley.Internal(err)
+		return nil, parley.Internal(err)
 	}
-	return rs, parley.NewPagination(p, len(rs), total), nil
+	return &ReactionPage{Reactions: rs, Filter: f}, nil
 }
 
 // Interacted is the answer to an interaction: the acting user's

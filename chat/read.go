@@ -81,6 +81,9 @@ func (s *Service) list(ctx context.Context, a parley.Actor, f parley.MessageFilt
 // full access key acting as no user; a user's one-to-one messages and the
 // messages of their groups while they were members otherwise.
 func (s *Service) Messages(ctx context.Context, q MessageQuery) (*MessagePage, error) {
+	if err := s.mayUse(ctx, featListMessages); err != nil {
+		return nil, err
+	}
 	a, f, err := s.begin(ctx, q)
 	if err != nil {
 		return nil, err
@@ -92,6 +95,9 @@ func (s *Service) Messages(ctx context.Context, q MessageQuery) (*MessagePage, e
 // uid; a full access key acting as no user gets every one-to-one message
 // uid sent or received.
 func (s *Service) UserMessages(ctx context.Context, uid string, q MessageQuery) (*MessagePage, error) {
+	if err := s.mayUse(ctx, featGetUserMessages); err != nil {
+		return nil, err
+	}
 	a, f, err := s.begin(ctx, q)
 	if err != nil {
 		return nil, err
@@ -113,6 +119,9 @@ func (s *Service) UserMessages(ctx context.Context, uid string, q MessageQuery) 
 // records their joining on), a full access key acting as no user sees all.
 // Non-members see nothing.
 func (s *Service) GroupMessages(ctx context.Context, guid string, q MessageQuery) (*MessagePage, error) {
+	if err := s.mayUse(ctx, featGetGroupMessages); err != nil {
+		return nil, err
+	}
 	a, f, err := s.begin(ctx, q)
 	if err != nil {
 		return nil, err
@@ -130,6 +139,9 @@ func (s *Service) GroupMessages(ctx context.Context, guid string, q MessageQuery
 
 // Thread lists the replies to a message the actor may see.
 func (s *Service) Thread(ctx context.Context, id int64, q MessageQuery) (*MessagePage, error) {
+	if err := s.mayUse(ctx, featListThreaded); err != nil {
+		return nil, err
+	}
 	a, f, err := s.begin(ctx, q)
 	if err != nil {
 		return nil, err
@@ -151,6 +163,9 @@ type MessageDetail struct {
 
 // Message returns one message the actor may see.
 func (s *Service) Message(ctx context.Context, id int64) (*MessageDetail, error) {
+	if err := s.mayUse(ctx, featGetMessage); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "read messages")
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 type View struct {
 	UID      string
 	Role     string
-	Position int64            // the app's latest message id when the view was read
+	Position int64            // the app's latest message id when the view was read (see View)
 	Groups   map[string]int64 // guid -> log id at which the current membership began
 	Friends  map[string]bool
 	Blocked  map[string]bool // users in a block relation with UID, either way
@@ -43,7 +43,7 @@ const (
 
 // SocketAuth checks the auth token of a WebSocket's first frame for app
 // appID and returns the actor it makes, its device set to deviceID (else
-// the token's). Errors: AUTH_ERR_APPID_NOT_FOUND, AUTH_ERR_EMPTY_APPID,
+// the token's). Errors: AUTH_ERR_INVALID_APPID, AUTH_ERR_EMPTY_APPID,
 // AUTH_ERR_AUTH_TOKEN_NOT_FOUND, AUTH_ERR_USER_DEACTIVATED.
 func (s *Service) SocketAuth(ctx context.Context, appID, authToken, deviceID string) (parley.Actor, error) {
 	if authToken == "" {
@@ -56,53 +56,41 @@ func (s *Service) SocketAuth(ctx context.Context, appID, authToken, deviceID str
 	return s.authToken(ctx, appID, Credentials{AppID: appID, AuthToken: authToken, DeviceID: deviceID})
 }
 
-// View reads what routing needs to know of the acting user.
+// View reads what routing needs to know of the acting user. Position is
+// read first, then the rest, each from the read pool (not in a write
+// transaction, which would queue behind the message writer): the view
+// reflects every change up to Position and maybe some after it. Each
+// change is a state the hub applies again in log order (joined, left,
+// relation reloaded), so applying every change after Position on top of
+// the view ends where the log does.
 func (s *Service) View(ctx context.Context) (*View, error) {
 	a, err := needUser(ctx, "connecting")
 	if err != nil {
 		return nil, err
 	}
 	v := &View{UID: a.UID, Friends: map[string]bool{}, Blocked: map[string]bool{}}
-	err = s.store.InTx(ctx, func(tx parley.Tx) error {
-		// In one transaction, so that the view holds as of Position.
-		var err error
-		if v.Position, err = latestID(ctx, tx, a.AppID); err != nil {
-			return err
-		}
-		u, err := liveUser(ctx, tx, a.AppID, a.UID, "")
-		if err != nil {
-			return err
-		}
-		v.Role = u.Role
-		if v.Groups, err = tx.UserMemberships(ctx, a.AppID, a.UID); err != nil {
-			return err
-		}
-		if err := eachUser(ctx, tx, a.AppID, parley.UserFilter{FriendsOf: a.UID}, v.Friends); err != nil {
-			return err
-		}
-		return eachUser(ctx, tx, a.AppID, parley.UserFilter{BlockedOf: a.UID, BlockDirection: parley.DirectionBoth}, v.Blocked)
-	})
+	if v.Position, err = latestID(ctx, s.store, a.AppID); err != nil {
+		return nil, parley.Internal(err)
+	}
+	u, err := liveUser(ctx, s.store, a.AppID, a.UID, "")
 	if err != nil {
-		return nil, storeErr(err, errUIDNotFound(a.UID), nil)
+		return nil, err
+	}
+	v.Role = u.Role
+	if v.Groups, err = s.store.UserMemberships(ctx, a.AppID, a.UID); err != nil {
+		return nil, parley.Internal(err)
+	}
+	friends, blocked, err := s.store.Relations(ctx, a.AppID, a.UID)
+	if err != nil {
+		return nil, parley.Internal(err)
+	}
+	for _, uid := range friends {
+		v.Friends[uid] = true
+	}
+	for _, uid := range blocked {
+		v.Blocked[uid] = true
 	}
 	return v, nil
-}
-
-// eachUser adds the uid of every user f lists to into, page by page.
-func eachUser(ctx context.Context, tx parley.Tx, appID string, f parley.UserFilter, into map[string]bool) error {
-	f.WithDeactivated, f.SortBy = true, "uid"
-	for f.Page = (parley.Page{Page: 1, PerPage: 1000}); ; f.Page.Page++ {
-		us, _, err := tx.Users(ctx, appID, f)
-		if err != nil {
-			return err
-		}
-		for _, u := range us {
-			into[u.UID] = true
-		}
-		if len(us) < f.PerPage {
-			return nil
-		}
-	}
 }
 
 // latestID is the id of the app's newest message, 0 when there is none.

@@ -2,15 +2,25 @@ package chat
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/parleychat/parley"
 )
 
-// relate runs one bulk relation change: for each uid in uids, fn in its own
-// transaction, collecting per-uid results. The owner must exist; a missing
-// other user, the owner themself and fn's errors are per-uid failures.
-func (s *Service) relate(ctx context.Context, appID, owner string, uids []string,
-	fn func(tx parley.Tx, other string) error) (map[string]parley.BulkResult, error) {
+// relation is one kind of bulk relation change: what it does to a pair,
+// what it answers for a uid it changed, and its error for the owner
+// themself (CometChat names one for blocking, another for friends).
+type relation struct {
+	change func(tx parley.Tx, other string) error
+	done   func(other string) string
+	self   *parley.Error
+}
+
+// relate runs one bulk relation change: for each uid in uids, r.change in
+// its own transaction, collecting per-uid results. The owner must exist; a
+// missing other user, the owner themself and r.change's errors are per-uid
+// failures.
+func (s *Service) relate(ctx context.Context, appID, owner string, uids []string, r relation) (map[string]parley.BulkResult, error) {
 	if len(uids) == 0 {
 		return nil, invalid("name at least one uid")
 	}
@@ -28,15 +38,14 @@ func (s *Service) relate(ctx context.Context, appID, owner string, uids []string
 			continue
 		}
 		if other == owner {
-			out[other] = parley.BulkOf(nil, parley.Errorf(parley.KindInvalid, parley.CodeSelfRelation,
-				"a user can't be related to themself"))
+			out[other] = parley.BulkOf(nil, r.self)
 			continue
 		}
 		err := s.store.InTx(ctx, func(tx parley.Tx) error {
 			if _, err := liveUser(ctx, tx, appID, other, ""); err != nil {
 				return err
 			}
-			if err := fn(tx, other); err != nil {
+			if err := r.change(tx, other); err != nil {
 				return err
 			}
 			s.afterCommit(ctx, tx, relationEvent(appID, owner, []string{other}))
@@ -49,9 +58,14 @@ func (s *Service) relate(ctx context.Context, appID, owner string, uids []string
 			out[other] = parley.BulkOf(nil, err)
 			continue
 		}
-		out[other] = parley.BulkOf(nil, nil)
+		out[other] = parley.BulkResult{Success: true, Message: r.done(other)}
 	}
 	return out, nil
+}
+
+// errSelfFriend is the per-uid failure for befriending oneself.
+func errSelfFriend() *parley.Error {
+	return parley.Errorf(parley.KindInvalid, parley.CodeSelfRelation, "a user can't be their own friend")
 }
 
 // AddFriends makes uid friends with each of friends (full access: friends
@@ -63,9 +77,13 @@ func (s *Service) AddFriends(ctx context.Context, uid string, friends []string) 
 	}
 	uid, _ = parley.NormalizeID(uid)
 	now := s.unix()
-	return s.relate(ctx, a.AppID, uid, friends, func(tx parley.Tx, other string) error {
-		return storeErr(tx.AddFriend(ctx, a.AppID, uid, other, now), nil,
-			parley.Errorf(parley.KindConflict, parley.CodeAlreadyFriend, "%s is already a friend", other))
+	return s.relate(ctx, a.AppID, uid, friends, relation{
+		change: func(tx parley.Tx, other string) error {
+			return storeErr(tx.AddFriend(ctx, a.AppID, uid, other, now), nil,
+				parley.Errorf(parley.KindConflict, parley.CodeAlreadyFriend, "%s is already a friend", other))
+		},
+		done: func(string) string { return "Created relationship with status accepted." },
+		self: errSelfFriend(),
 	})
 }
 
@@ -76,9 +94,13 @@ func (s *Service) RemoveFriends(ctx context.Context, uid string, friends []strin
 		return nil, err
 	}
 	uid, _ = parley.NormalizeID(uid)
-	return s.relate(ctx, a.AppID, uid, friends, func(tx parley.Tx, other string) error {
-		return storeErr(tx.RemoveFriend(ctx, a.AppID, uid, other),
-			parley.Errorf(parley.KindNotFound, parley.CodeNotFriend, "%s is not a friend", other), nil)
+	return s.relate(ctx, a.AppID, uid, friends, relation{
+		change: func(tx parley.Tx, other string) error {
+			return storeErr(tx.RemoveFriend(ctx, a.AppID, uid, other),
+				parley.Errorf(parley.KindNotFound, parley.CodeNotFriend, "%s is not a friend", other), nil)
+		},
+		done: func(other string) string { return fmt.Sprintf("Deleted the friend relation with %s.", other) },
+		self: errSelfFriend(),
 	})
 }
 
@@ -119,27 +141,50 @@ func blockOwner(ctx context.Context, uid, what string) (parley.Actor, string, er
 // BlockUsers makes uid block each of blocked (uid themself, or full access).
 // An empty uid means the acting user.
 func (s *Service) BlockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	if err := s.mayUse(ctx, featBlockUser); err != nil {
+		return nil, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "block")
 	if err != nil {
 		return nil, err
 	}
 	now := s.unix()
-	return s.relate(ctx, a.AppID, uid, blocked, func(tx parley.Tx, other string) error {
-		return storeErr(tx.Block(ctx, a.AppID, uid, other, now), nil,
-			parley.Errorf(parley.KindConflict, parley.CodeAlreadyBlocked, "%s is already blocked", other))
+	return s.relate(ctx, a.AppID, uid, blocked, relation{
+		change: func(tx parley.Tx, other string) error {
+			return storeErr(tx.Block(ctx, a.AppID, uid, other, now), nil,
+				parley.Errorf(parley.KindConflict, parley.CodeAlreadyBlocked, "%s is already blocked", other))
+		},
+		done: func(other string) string {
+			return fmt.Sprintf("The user with UID %s has blocked user with UID %s successfully.", uid, other)
+		},
+		self: errSelfBlock(),
 	})
+}
+
+// errSelfBlock is the per-uid failure for blocking (or unblocking) oneself.
+func errSelfBlock() *parley.Error {
+	return parley.Errorf(parley.KindInvalid, parley.CodeBlockSelf, "a user can't block themself")
 }
 
 // UnblockUsers lifts uid's blocks of each of blocked; an empty uid means
 // the acting user.
 func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string) (map[string]parley.BulkResult, error) {
+	if err := s.mayUse(ctx, featUnblockUser); err != nil {
+		return nil, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "unblock")
 	if err != nil {
 		return nil, err
 	}
-	return s.relate(ctx, a.AppID, uid, blocked, func(tx parley.Tx, other string) error {
-		return storeErr(tx.Unblock(ctx, a.AppID, uid, other),
-			parley.Errorf(parley.KindNotFound, parley.CodeNotBlocked, "%s is not blocked", other), nil)
+	return s.relate(ctx, a.AppID, uid, blocked, relation{
+		change: func(tx parley.Tx, other string) error {
+			return storeErr(tx.Unblock(ctx, a.AppID, uid, other),
+				parley.Errorf(parley.KindNotFound, parley.CodeNotBlocked, "%s is not blocked", other), nil)
+		},
+		done: func(other string) string {
+			return fmt.Sprintf("The user with UID %s has unblocked user with UID %s successfully.", uid, other)
+		},
+		self: errSelfBlock(),
 	})
 }
 
@@ -147,6 +192,9 @@ func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string
 // (both, blockedByMe, hasBlockedMe; default blockedByMe). An empty uid means
 // the acting user.
 func (s *Service) BlockedUsers(ctx context.Context, uid, direction string, q UserQuery) ([]*parley.User, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featGetBlockedUsers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, uid, err := blockOwner(ctx, uid, "list blocks")
 	if err != nil {
 		return nil, parley.Pagination{}, err

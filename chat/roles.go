@@ -160,5 +160,6 @@ func (s *Service) DeleteRole(ctx context.Context, role string) error {
 		}
 		return tx.DeleteRole(ctx, a.AppID, role)
 	})
+	s.roleFeatures.forget(a.AppID, role) // its features went with it
 	return storeErr(err, errRoleNotFound(role), nil)
 }

@@ -21,6 +21,9 @@ type SendResult struct {
 // access key acting as no user). Every rule is checked before anything is
 // written; uploads are stored first and removed again if the send fails.
 func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Upload) (*SendResult, error) {
+	if err := s.mayUse(ctx, sendFeature(in)); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "send messages")
 	if err != nil {
 		return nil, err
@@ -40,7 +43,7 @@ func (s *Service) Send(ctx context.Context, in parley.NewMessage, uploads []Uplo
 	}
 	in.Data.Attachments = append(in.Data.Attachments, stored...)
 	if needsFiles(&in) && len(in.Data.Attachments) == 0 {
-		return nil, msgErr(parley.KindInvalid, parley.CodeInvalidAttachment, "a %s message needs a file or an attachment url", in.Type)
+		return nil, msgErr(parley.KindInvalid, parley.CodeEmptyMessageFile, "a %s message needs a file or an attachment url", in.Type)
 	}
 	res, err := s.sendAll(ctx, a, in)
 	if err != nil || !carries(a.AppID, res, stored) {
@@ -192,7 +195,8 @@ func (s *Service) prepare(ctx context.Context, tx parley.Tx, a parley.Actor, in 
 }
 
 // commitMessage appends a checked message and the changes it brings: the
-// parent's reply count and the conversation's state.
+// parent's reply count, who follows the thread, and the conversation's
+// state.
 func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) error {
 	if m.ParentID != 0 {
 		parent, err := tx.Message(ctx, appID, m.ParentID)
@@ -204,7 +208,10 @@ func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string,
 			return err
 		}
 	}
-	return appendMessage(ctx, tx, appID, m)
+	if err := appendMessage(ctx, tx, appID, m); err != nil {
+		return err
+	}
+	return followReply(ctx, tx, appID, m)
 }
 
 // Reply sends a thread reply: in.ParentID is set, and the receiver, when
@@ -212,6 +219,9 @@ func (s *Service) commitMessage(ctx context.Context, tx parley.Tx, appID string,
 // one-to-one conversation). A reply has one receiver: multipleReceivers is
 // refused.
 func (s *Service) Reply(ctx context.Context, in parley.NewMessage, uploads []Upload) (*parley.Message, error) {
+	if err := s.mayUse(ctx, featCreateMessageThread); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "send messages")
 	if err != nil {
 		return nil, err

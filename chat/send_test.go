@@ -274,7 +274,7 @@ func TestNoSendAfterKickOrBlock(t *testing.T) {
 
 // TestReplyRefusesMultipleReceivers: a reply goes to its parent's
 // conversation only; chat refuses multipleReceivers with it (Reply, and
-// Send with a parent), 400 ERR_INVALID_PARAMETER, and writes nothing.
+// Send with a parent), 400 ERR_BAD_REQUEST, and writes nothing.
 func TestReplyRefusesMultipleReceivers(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 3)

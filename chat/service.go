@@ -66,6 +66,7 @@ type Service struct {
 	publicURL    string
 	mediaKey     atomic.Pointer[[]byte]
 	broker       parley.Broker
+	roleFeatures featureCache
 }
 
 // New returns a Service over cfg.Store.
@@ -121,6 +122,18 @@ func (s *Service) page(p parley.Page) (parley.Page, error) {
 		p.PerPage = s.limits.MaxPerPage
 	}
 	return p, nil
+}
+
+// pageOf cuts page p out of a whole list read at once (lists short by rule,
+// as an app's keys or a user's tokens) and computes its meta.
+func pageOf[T any](items []T, p parley.Page) ([]T, parley.Pagination) {
+	total, lo := len(items), len(items)
+	if p.Page-1 <= total/p.PerPage { // else past the end (and Offset could overflow)
+		lo = min(p.Offset(), total)
+	}
+	hi := min(lo+p.PerPage, total)
+	items = items[lo:hi]
+	return items, parley.NewPagination(p, len(items), total)
 }
 
 // invalid is a KindInvalid error with the generic parameter code.

@@ -66,8 +66,8 @@ func (s *Service) CreateAuthToken(ctx context.Context, uid string, d parley.Devi
 		if err != nil {
 			return err
 		}
-		if u.DeactivatedAt != 0 {
-			return parley.Errorf(parley.KindForbidden, parley.CodeUserDeactivated, "the user is deactivated")
+		if u.DeactivatedAt != 0 { // CometChat's code for a deactivated user
+			return parley.Errorf(parley.KindNotFound, parley.CodeUIDNotFound, "the user %s is deactivated", uid)
 		}
 		t, err = s.newAuthToken(ctx, tx, a.AppID, uid, d)
 		return err
@@ -75,36 +75,57 @@ func (s *Service) CreateAuthToken(ctx context.Context, uid string, d parley.Devi
 	return t, storeErr(err, nil, nil)
 }
 
-// userToken returns uid's token by handle, refusing another user's token.
+// userToken returns uid's token by handle, refusing another user's token,
+// and a handle in the form of a full token that is not this one's value.
 func userToken(ctx context.Context, tx parley.Tx, appID, uid, handle string) (*parley.AuthToken, error) {
 	t, err := tx.AuthToken(ctx, appID, tokenID(handle))
 	if err == nil && t.UID != uid {
 		err = parley.ErrNotFound
 	}
+	if _, full := token.ID(handle); err == nil && full && !token.Equal(handle, t.Hash) {
+		err = parley.ErrNotFound
+	}
 	return t, storeErr(err, errTokenNotFound(), nil)
 }
 
-// AuthTokens lists a user's tokens, masked.
-func (s *Service) AuthTokens(ctx context.Context, uid string) ([]*parley.AuthToken, error) {
+// shownToken is t as an answer about the token named by handle shows it: in
+// full when the handle is its full value, which the caller proved to hold
+// by sending it, else masked.
+func shownToken(t *parley.AuthToken, handle string) *parley.AuthToken {
+	if _, full := token.ID(handle); full && token.Equal(handle, t.Hash) {
+		c := *t
+		c.Token = handle
+		return &c
+	}
+	return maskedToken(t)
+}
+
+// AuthTokens lists a page of a user's tokens, oldest first, masked.
+func (s *Service) AuthTokens(ctx context.Context, uid string, p parley.Page) ([]*parley.AuthToken, parley.Pagination, error) {
 	uid, _ = parley.NormalizeID(uid)
 	a, err := needSelfOrFull(ctx, uid, "list auth tokens")
 	if err != nil {
-		return nil, err
+		return nil, parley.Pagination{}, err
+	}
+	if p, err = s.page(p); err != nil {
+		return nil, parley.Pagination{}, err
 	}
 	if _, err := liveUser(ctx, s.store, a.AppID, uid, ""); err != nil {
-		return nil, err
+		return nil, parley.Pagination{}, err
 	}
 	ts, err := s.store.AuthTokens(ctx, a.AppID, uid)
 	if err != nil {
-		return nil, parley.Internal(err)
+		return nil, parley.Pagination{}, parley.Internal(err)
 	}
+	ts, meta := pageOf(ts, p)
 	for i, t := range ts {
 		ts[i] = maskedToken(t)
 	}
-	return ts, nil
+	return ts, meta, nil
 }
 
-// AuthToken returns one of a user's tokens, masked.
+// AuthToken returns one of a user's tokens; handle is its id, its masked
+// value or its full value, and only the last is echoed in full.
 func (s *Service) AuthToken(ctx context.Context, uid, handle string) (*parley.AuthToken, error) {
 	uid, _ = parley.NormalizeID(uid)
 	a, err := needSelfOrFull(ctx, uid, "read auth tokens")
@@ -115,7 +136,7 @@ func (s *Service) AuthToken(ctx context.Context, uid, handle string) (*parley.Au
 	if err != nil {
 		return nil, err
 	}
-	return maskedToken(t), nil
+	return shownToken(t, handle), nil
 }
 
 // UpdateAuthToken changes a token's device info.
@@ -138,7 +159,10 @@ func (s *Service) UpdateAuthToken(ctx context.Context, uid, handle string, d par
 	if err != nil {
 		return nil, storeErr(err, errTokenNotFound(), nil)
 	}
-	return s.AuthToken(ctx, uid, t.ID)
+	if t, err = s.AuthToken(ctx, uid, t.ID); err != nil {
+		return nil, err
+	}
+	return shownToken(t, handle), nil
 }
 
 func (s *Service) updateDevice(ctx context.Context, tx parley.Tx, appID, id string, d parley.Device) error {

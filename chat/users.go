@@ -118,6 +118,9 @@ func seenBy(u *parley.User, viewer string) *parley.User {
 
 // User returns one user.
 func (s *Service) User(ctx context.Context, uid string) (*parley.User, error) {
+	if err := s.mayUse(ctx, featGetUser); err != nil {
+		return nil, err
+	}
 	a, err := needReader(ctx, "read users")
 	if err != nil {
 		return nil, err
@@ -132,6 +135,9 @@ func (s *Service) User(ctx context.Context, uid string) (*parley.User, error) {
 
 // Users lists users matching q, with the page meta.
 func (s *Service) Users(ctx context.Context, q UserQuery) ([]*parley.User, parley.Pagination, error) {
+	if err := s.mayUse(ctx, featListUsers); err != nil {
+		return nil, parley.Pagination{}, err
+	}
 	a, err := needReader(ctx, "list users")
 	if err != nil {
 		return nil, parley.Pagination{}, err

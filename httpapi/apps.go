@@ -54,11 +54,13 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) error {
-	keys, err := s.svc.APIKeys(r.Context())
-	if err != nil {
-		return err
+	q := newQuery(r)
+	p := q.page()
+	if q.err != nil {
+		return q.err
 	}
-	return all(w, keys)
+	keys, meta, err := s.svc.APIKeys(r.Context(), p)
+	return paged(w, keys, meta, err)
 }
 
 func (s *Server) getAPIKey(w http.ResponseWriter, r *http.Request) error {

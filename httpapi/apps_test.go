@@ -110,7 +110,7 @@ func TestApps(t *testing.T) {
 			t.Errorf("got %v", d)
 		}
 		e.fails(t, 404, "ERR_APP_NOT_FOUND", "GET", "/v3/apps/"+id, nil, asOperator())
-		e.fails(t, 401, "AUTH_ERR_APPID_NOT_FOUND", "GET", "/v3/users", nil, hdr{"appid": id, "apikey": restB})
+		e.fails(t, 401, "AUTH_ERR_INVALID_APPID", "GET", "/v3/users", nil, hdr{"appid": id, "apikey": restB})
 		if got := len(e.ok(t, "GET", "/v3/apps", nil, asOperator()).([]any)); got != 1 {
 			t.Errorf("%d apps left, want 1", got)
 		}
@@ -126,8 +126,8 @@ func TestApps(t *testing.T) {
 		before := count()
 		e.fails(t, 400, "ERR_EMPTY_NAME", "POST", "/v3/apps", map[string]any{"name": "  "}, asOperator())
 		e.fails(t, 400, "ERR_EMPTY_NAME", "POST", "/v3/apps", nil, asOperator())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/apps", map[string]any{"name": strings.Repeat("n", 101)}, asOperator())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/apps", map[string]any{"name": "n", "region": strings.Repeat("r", 101)}, asOperator())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apps", map[string]any{"name": strings.Repeat("n", 101)}, asOperator())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apps", map[string]any{"name": "n", "region": strings.Repeat("r", 101)}, asOperator())
 		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apps", `{"name":1}`, asOperator())
 		e.fails(t, 403, "AUTH_ERR_NO_ACCESS", "POST", "/v3/apps", map[string]any{"name": "x"}, e.asKey())
 		if got := count(); got != before {
@@ -175,10 +175,14 @@ func TestAPIKeys(t *testing.T) {
 		e.list(t, "/v3/users", asNew)
 	})
 
-	t.Run("GET /v3/apikeys/{apiKey} by id, full value or masked value, masked", func(t *testing.T) {
+	t.Run("GET /v3/apikeys/{apiKey} by id or masked value, masked; by full value, in full", func(t *testing.T) {
 		for _, handle := range []string{newID, newKey, newID + strings.Repeat("*", 40)} {
+			want := newID + strings.Repeat("*", 40)
+			if handle == newKey {
+				want = newKey // the caller sent it: it proved it holds it
+			}
 			d := e.okObj(t, "GET", "/v3/apikeys/"+handle, nil, e.asKey())
-			if d["apiKey"] != newID+strings.Repeat("*", 40) || d["name"] != "Backend" {
+			if d["apiKey"] != want || d["name"] != "Backend" {
 				t.Errorf("%s: got %v", handle, d)
 			}
 		}
@@ -212,12 +216,12 @@ func TestAPIKeys(t *testing.T) {
 	t.Run("bad key input is refused and writes nothing", func(t *testing.T) {
 		before := e.ok(t, "GET", "/v3/apikeys", nil, e.asKey())
 		e.fails(t, 400, "ERR_EMPTY_NAME", "POST", "/v3/apikeys", map[string]any{"name": " ", "scope": "fullAccess"}, e.asKey())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/apikeys", map[string]any{"name": "k", "scope": "admin"}, e.asKey())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/apikeys", map[string]any{"name": "k"}, e.asKey())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/apikeys", map[string]any{"name": strings.Repeat("k", 101), "scope": "authOnly"}, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apikeys", map[string]any{"name": "k", "scope": "admin"}, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apikeys", map[string]any{"name": "k"}, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apikeys", map[string]any{"name": strings.Repeat("k", 101), "scope": "authOnly"}, e.asKey())
 		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/apikeys", `{"name":"k","scope":true}`, e.asKey())
 		e.fails(t, 400, "ERR_EMPTY_NAME", "PUT", "/v3/apikeys/"+newID, map[string]any{"name": ""}, e.asKey())
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "PUT", "/v3/apikeys/"+newID, map[string]any{"scope": "root"}, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "PUT", "/v3/apikeys/"+newID, map[string]any{"scope": "root"}, e.asKey())
 		if diff := cmp.Diff(before, e.ok(t, "GET", "/v3/apikeys", nil, e.asKey())); diff != "" {
 			t.Errorf("keys changed (-before +after):\n%s", diff)
 		}

@@ -160,7 +160,7 @@ func TestAuthErrors(t *testing.T) {
 		{"no credentials never says whether the app exists", []hdr{inApp("nosuchapp")}, 401, "AUTH_ERR_EMPTY_APIKEY"},
 		{"a key with no appid", []hdr{{"apikey": e.RESTKey}}, 401, "AUTH_ERR_EMPTY_APPID"},
 		{"a token with no appid", []hdr{{"authtoken": aliceTok}}, 401, "AUTH_ERR_EMPTY_APPID"},
-		{"an unknown appid", []hdr{{"appid": "nosuchapp", "apikey": e.RESTKey}}, 401, "AUTH_ERR_APPID_NOT_FOUND"},
+		{"an unknown appid", []hdr{{"appid": "nosuchapp", "apikey": e.RESTKey}}, 401, "AUTH_ERR_INVALID_APPID"},
 		{"a malformed apikey", []hdr{inApp(e.AppID), {"apikey": "nonsense"}}, 401, "AUTH_ERR_APIKEY_NOT_FOUND"},
 		{"an unknown apikey", []hdr{inApp(e.AppID), {"apikey": unknown52}}, 401, "AUTH_ERR_APIKEY_NOT_FOUND"},
 		{"a key with its id right and the rest wrong", []hdr{inApp(e.AppID), {"apikey": e.RESTKey[:12] + unknown52[12:]}}, 401, "AUTH_ERR_APIKEY_NOT_FOUND"},
@@ -172,7 +172,7 @@ func TestAuthErrors(t *testing.T) {
 		{"a token in another app", []hdr{{"appid": appB, "authtoken": aliceTok}}, 401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND"},
 		{"a bad operator token", []hdr{{"Authorization": "Bearer wrong"}}, 401, "AUTH_ERR_OPERATOR_TOKEN_INVALID"},
 		{"a bad operator token with a good key", []hdr{e.asKey(), {"Authorization": "Bearer wrong"}}, 401, "AUTH_ERR_OPERATOR_TOKEN_INVALID"},
-		{"the operator in an unknown app", []hdr{asOperator(), inApp("nosuchapp")}, 401, "AUTH_ERR_APPID_NOT_FOUND"},
+		{"the operator in an unknown app", []hdr{asOperator(), inApp("nosuchapp")}, 401, "AUTH_ERR_INVALID_APPID"},
 		{"onBehalfOf with the Auth Key", []hdr{e.asAuth(), onBehalfOf("alice")}, 403, "AUTH_ERR_NO_ACCESS"},
 		{"onBehalfOf an unknown user", []hdr{e.asKey(), onBehalfOf("nobody")}, 401, "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"},
 		{"onBehalfOf an invalid uid", []hdr{e.asKey(), onBehalfOf("not a uid")}, 401, "AUTH_ERR_ON_BEHALF_OF_UID_NOT_FOUND"},
@@ -253,7 +253,7 @@ func TestAppFromHost(t *testing.T) {
 	})
 	t.Run("an unknown first label is an unknown app", func(t *testing.T) {
 		status, b := get(t, "nosuchapp.api-eu.example.com", key)
-		wantError(t, "unknown label", status, b, 401, "AUTH_ERR_APPID_NOT_FOUND")
+		wantError(t, "unknown label", status, b, 401, "AUTH_ERR_INVALID_APPID")
 	})
 	for _, host := range []string{"example.com", "localhost:8080", "127.0.0.1:8080", "[::1]:8080"} {
 		t.Run("no app from the host "+host, func(t *testing.T) {

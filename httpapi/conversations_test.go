@@ -38,7 +38,7 @@ func TestConversations(t *testing.T) {
 		return e.okObj(t, "GET", path, nil, as)
 	}
 
-	e.fails(t, 404, parley.CodeConversationNotFound, "GET", "/v3/users/bob/conversation", nil, e.as("alice"))
+	e.fails(t, 404, parley.CodeConversationNoAccess, "GET", "/v3/users/bob/conversation", nil, e.as("alice"))
 	if got := e.list(t, "/v3/conversations", e.as("alice")); len(got.Items) != 0 || got.pg()[0] != 0 {
 		t.Fatalf("alice has conversations before any message: %v", got.Items)
 	}
@@ -52,7 +52,7 @@ func TestConversations(t *testing.T) {
 	t.Run("CreatedByTheFirstMessage", func(t *testing.T) {
 		c := conv(t, "/v3/users/bob/conversation", e.as("alice"))
 		wantFields(t, "alice's conversation with bob", c, map[string]any{"conversationId": "alice_user_bob",
-			"conversationType": "user", "unreadMessageCount": 1, "unreadMentionsCount": 0,
+			"conversationType": "user", "unreadMessageCount": "1", "unreadMentionsCount": 0,
 			"lastReadMessageId": m1, "latestMessageId": m4})
 		if withID(c) != "bob" || lastMessageID(c) != m4 || num(c, "createdAt") == 0 || num(c, "updatedAt") < num(c, "createdAt") {
 			t.Errorf("alice's conversation with bob: %v", c)
@@ -63,10 +63,10 @@ func TestConversations(t *testing.T) {
 		// Bob wrote m4 after m1: writing into a conversation reads it.
 		c = conv(t, "/v3/users/alice/conversation", e.as("bob"))
 		wantFields(t, "bob's conversation with alice", c, map[string]any{"conversationId": "alice_user_bob",
-			"unreadMessageCount": 0, "lastReadMessageId": m4, "latestMessageId": m4})
+			"unreadMessageCount": "0", "lastReadMessageId": m4, "latestMessageId": m4})
 		g := conv(t, "/v3/groups/team/conversation", e.as("alice"))
 		wantFields(t, "alice's group conversation", g, map[string]any{"conversationId": "group_team",
-			"conversationType": "group", "unreadMessageCount": 1, "latestMessageId": m3})
+			"conversationType": "group", "unreadMessageCount": "1", "latestMessageId": m3})
 		if withID(g) != "team" || lastMessageID(g) != m3 {
 			t.Errorf("group conversation: %v", g)
 		}
@@ -102,7 +102,7 @@ func TestConversations(t *testing.T) {
 			t.Errorf("carol sees alice's tags: %v", got["tags"])
 		}
 		e.fails(t, 400, parley.CodeInvalidTags, "PUT", "/v3/users/carol/conversation", map[string]any{"tags": manyTags(26)}, e.as("alice"))
-		e.fails(t, 404, parley.CodeConversationNotFound, "PUT", "/v3/users/dave/conversation", map[string]any{"tags": []string{"a"}}, e.as("alice"))
+		e.fails(t, 404, parley.CodeConversationNoAccess, "PUT", "/v3/users/dave/conversation", map[string]any{"tags": []string{"a"}}, e.as("alice"))
 		g := e.okObj(t, "PUT", "/v3/groups/team/conversation", map[string]any{"tags": []string{"g"}}, e.as("carol"))
 		wantFields(t, "group tagged", g, map[string]any{"tags": []string{"g"}})
 	})
@@ -142,16 +142,16 @@ func TestConversations(t *testing.T) {
 		e.fails(t, 400, parley.CodeInvalidParam, "GET", "/v3/conversations?unread=maybe", nil, e.as("alice"))
 	})
 	t.Run("Errors", func(t *testing.T) {
-		e.fails(t, 404, parley.CodeConversationNotFound, "GET", "/v3/users/dave/conversation", nil, e.as("alice"))
+		e.fails(t, 404, parley.CodeConversationNoAccess, "GET", "/v3/users/dave/conversation", nil, e.as("alice"))
 		e.fails(t, 404, parley.CodeUIDNotFound, "GET", "/v3/users/ghost/conversation", nil, e.as("alice"))
-		e.fails(t, 403, parley.CodeNotAMember, "GET", "/v3/groups/team/conversation", nil, e.as("dave"))
+		e.fails(t, 403, parley.CodeConversationNoAccess, "GET", "/v3/groups/team/conversation", nil, e.as("dave"))
 		e.fails(t, 404, parley.CodeGUIDNotFound, "GET", "/v3/groups/nowhere/conversation", nil, e.as("alice"))
 		e.fails(t, 403, parley.CodeNoAccess, "GET", "/v3/conversations", nil, e.asKey())
 		e.fails(t, 403, parley.CodeNoAccess, "GET", "/v3/users/bob/conversation", nil, e.asKey())
 		e.list(t, "/v3/conversations", e.asKey(), onBehalfOf("alice"))
 	})
 	t.Run("DeleteResetsForTheViewerOnly", func(t *testing.T) {
-		bobUnread := num(conv(t, "/v3/users/alice/conversation", e.as("bob")), "unreadMessageCount")
+		bobUnread := unreadOf(t, conv(t, "/v3/users/alice/conversation", e.as("bob")))
 		d := e.okObj(t, "DELETE", "/v3/users/bob/conversation", nil, e.as("alice"))
 		if d["success"] != true {
 			t.Errorf("delete answered %v", d)
@@ -170,7 +170,7 @@ func TestConversations(t *testing.T) {
 			t.Errorf("alice's /v3/messages lists a message of the conversation she deleted")
 		}
 		b := conv(t, "/v3/users/alice/conversation", e.as("bob"))
-		if lastMessageID(b) != m4 || num(b, "unreadMessageCount") != bobUnread {
+		if lastMessageID(b) != m4 || unreadOf(t, b) != bobUnread {
 			t.Errorf("bob's side changed: %v", b)
 		}
 		if got := e.msgs(t, "/v3/users/alice/messages", e.as("bob")).ids(); !slices.Equal(got, []string{m1, m4}) {
@@ -179,7 +179,7 @@ func TestConversations(t *testing.T) {
 		// A new message brings it back, with only what is new.
 		m5 := e.sendID(t, toUser("alice", "are you there?"), e.as("bob"))
 		c := conv(t, "/v3/users/bob/conversation", e.as("alice"))
-		if lastMessageID(c) != m5 || num(c, "unreadMessageCount") != 1 {
+		if lastMessageID(c) != m5 || unreadOf(t, c) != 1 {
 			t.Errorf("after bob's new message: %v", c)
 		}
 		if got := e.list(t, "/v3/conversations", e.as("alice")).convIDs(); len(got) == 0 || got[0] != "alice_user_bob" {
@@ -206,7 +206,7 @@ func TestConversations(t *testing.T) {
 			t.Errorf("alice reads %v of team, want only %s", got, m6)
 		}
 		g := conv(t, "/v3/groups/team/conversation", e.as("alice"))
-		if lastMessageID(g) != m6 || num(g, "unreadMessageCount") != 1 {
+		if lastMessageID(g) != m6 || unreadOf(t, g) != 1 {
 			t.Errorf("team after a new message: %v", g)
 		}
 	})

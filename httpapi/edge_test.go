@@ -123,12 +123,12 @@ func TestNamesMustBeVisible(t *testing.T) {
 	e := newEnv(t)
 	e.mustUser(t, "owner")
 	bad := []struct{ name, value, code string }{
-		{"NUL", "Al\x00ice", "ERR_INVALID_PARAMETER"},
-		{"a control character", "Al\x07ice", "ERR_INVALID_PARAMETER"},
-		{"a newline inside", "Al\nice", "ERR_INVALID_PARAMETER"},
-		{"DEL", "Alice\x7f", "ERR_INVALID_PARAMETER"},
-		{"a C1 control", "Alice\u0085x", "ERR_INVALID_PARAMETER"},
-		{"a bidi override", "Alice\u202Etxt.exe", "ERR_INVALID_PARAMETER"},
+		{"NUL", "Al\x00ice", "ERR_BAD_REQUEST"},
+		{"a control character", "Al\x07ice", "ERR_BAD_REQUEST"},
+		{"a newline inside", "Al\nice", "ERR_BAD_REQUEST"},
+		{"DEL", "Alice\x7f", "ERR_BAD_REQUEST"},
+		{"a C1 control", "Alice\u0085x", "ERR_BAD_REQUEST"},
+		{"a bidi override", "Alice\u202Etxt.exe", "ERR_BAD_REQUEST"},
 		{"only zero-width spaces", "\u200B\u200B", "ERR_EMPTY_NAME"},
 		{"only a zero-width joiner and a BOM", "\u200D\uFEFF", "ERR_EMPTY_NAME"},
 		{"only Hangul fillers", "\u3164\u3164", "ERR_EMPTY_NAME"},

@@ -19,9 +19,11 @@ func TestEditMessage(t *testing.T) {
 
 	t.Run("BySender", func(t *testing.T) {
 		before := e.getMsg(t, id, e.as("alice"))
-		m := e.okObj(t, "PUT", "/v3/messages/"+id, map[string]any{"data": map[string]any{
+		answer := e.okObj(t, "PUT", "/v3/messages/"+id, map[string]any{"data": map[string]any{
 			"text": "now <@uid:carol>, <@uid:eve> and <@uid:ghost>", "metadata": map[string]any{"v": 2}}, "tags": []string{"new"}}, e.as("alice"))
-		for _, got := range []map[string]any{m, e.getMsg(t, id, e.as("bob"))} {
+		// The answer is the edited action, naming the message as edited.
+		wantMessageAction(t, "PUT answer", answer, "edited", id, "alice", "team")
+		for _, got := range []map[string]any{entityOn(answer), e.getMsg(t, id, e.as("bob"))} {
 			d := dataOf(got)
 			if d["text"] != "now <@uid:carol>, <@uid:eve> and <@uid:ghost>" || got["editedBy"] != "alice" ||
 				num(got, "editedAt") <= num(before, "sentAt") || num(got, "updatedAt") < num(got, "editedAt") {
@@ -36,10 +38,9 @@ func TestEditMessage(t *testing.T) {
 		}
 		all := e.msgs(t, "/v3/groups/team/messages", e.as("bob"))
 		act := all.Items[len(all.Items)-1]
-		wantFields(t, "edit action", act, map[string]any{"category": "action", "type": "message", "sender": "alice",
-			"receiver": "team", "receiverType": "group", "conversationId": "group_team"})
-		if dataOf(act)["action"] != "edited" || entityID(act, "by") != "alice" || entityOn(act)["id"] != id {
-			t.Errorf("edit action: %v", act)
+		wantMessageAction(t, "listed edit action", act, "edited", id, "alice", "team")
+		if act["id"] != answer["id"] {
+			t.Errorf("the PUT answered action %v, the conversation holds %v", answer["id"], act["id"])
 		}
 	})
 	t.Run("Refused", func(t *testing.T) {
@@ -60,9 +61,10 @@ func TestEditMessage(t *testing.T) {
 		}
 	})
 	t.Run("ByKey", func(t *testing.T) {
-		m := e.okObj(t, "PUT", "/v3/messages/"+id, map[string]any{"data": map[string]any{"text": "moderated"}}, e.asKey())
-		if m["editedBy"] != "app_system" || dataOf(m)["text"] != "moderated" {
-			t.Errorf("edit by the key: %v", m)
+		act := e.okObj(t, "PUT", "/v3/messages/"+id, map[string]any{"data": map[string]any{"text": "moderated"}}, e.asKey())
+		wantMessageAction(t, "PUT answer", act, "edited", id, "app_system", "team")
+		if m := entityOn(act); m["editedBy"] != "app_system" || dataOf(m)["text"] != "moderated" {
+			t.Errorf("edit by the key: %v", act)
 		}
 	})
 	t.Run("ActionMessages", func(t *testing.T) {
@@ -70,6 +72,11 @@ func TestEditMessage(t *testing.T) {
 		for _, act := range []map[string]any{all.Items[0], all.Items[len(all.Items)-1]} { // a join, an edit
 			aid := idOf(t, act)
 			e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"data": map[string]any{"text": "x"}}, e.asKey())
+			// Its sender may no more edit it than anyone: it is the server's record.
+			if by := act["sender"].(string); by != "app_system" {
+				e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"data": map[string]any{"text": "x"}}, e.as(by))
+				e.refused(t, 403, parley.CodeActionNotAllowed, "PUT", "/v3/messages/"+aid, map[string]any{"tags": []string{"t"}}, e.asKey(), onBehalfOf(by))
+			}
 			e.refused(t, 403, parley.CodeActionNotAllowed, "DELETE", "/v3/messages/"+aid, nil, e.asKey())
 			e.refused(t, 403, parley.CodeActionNotAllowed, "DELETE", "/v3/messages/"+aid, map[string]any{"permanent": true}, e.as("alice"))
 		}
@@ -121,9 +128,10 @@ func TestDeleteMessage(t *testing.T) {
 	for _, c := range []struct{ name, by string }{{"BySender", "bob"}, {"ByModerator", "carol"}, {"ByAdmin", "alice"}} {
 		t.Run(c.name, func(t *testing.T) {
 			id, text := send()
-			d := e.okObj(t, "DELETE", "/v3/messages/"+id, nil, e.as(c.by))
-			if d["success"] != true {
-				t.Errorf("delete answered %v", d)
+			act := e.okObj(t, "DELETE", "/v3/messages/"+id, nil, e.as(c.by))
+			wantMessageAction(t, "DELETE answer", act, "deleted", id, c.by, "team")
+			if on := entityOn(act); on["deletedBy"] != c.by || len(dataOf(on)) != 0 {
+				t.Errorf("the answer names the message not as deleted: %v", on)
 			}
 			deleted(t, id, c.by, text)
 			e.refused(t, 404, parley.CodeMessageNotFound, "DELETE", "/v3/messages/"+id, nil, e.as(c.by))
@@ -154,7 +162,8 @@ func TestDeleteMessage(t *testing.T) {
 			actor string
 		}{{"Body", "", map[string]any{"permanent": true}, "bob"}, {"Query", "?permanent=true", nil, "carol"}} {
 			id, secret := send()
-			e.ok(t, "DELETE", "/v3/messages/"+id+c.path, c.body, e.as(c.actor))
+			answer := e.okObj(t, "DELETE", "/v3/messages/"+id+c.path, c.body, e.as(c.actor))
+			wantMessageAction(t, c.name+" answer", answer, "deleted", id, c.actor, "team")
 			e.fails(t, 404, parley.CodeMessageNotFound, "GET", "/v3/messages/"+id, nil, e.asKey())
 			e.fails(t, 404, parley.CodeMessageNotFound, "GET", "/v3/messages/"+id, nil, e.as("alice"))
 			all := e.msgs(t, "/v3/groups/team/messages", e.as("alice"))
@@ -175,4 +184,28 @@ func TestDeleteMessage(t *testing.T) {
 		e.ok(t, "DELETE", "/v3/messages/"+id, map[string]any{"permanent": true}, e.as("bob"))
 		e.fails(t, 404, parley.CodeMessageNotFound, "GET", "/v3/messages/"+id, nil, e.asKey())
 	})
+}
+
+// wantMessageAction checks that m is the action message, as CometChat
+// documents PUT and DELETE /v3/messages/{id} answering: of category action
+// and type message, data.action the action, by the actor, on the message id
+// (entityType message), for the conversation's receiver (here a group).
+func wantMessageAction(t *testing.T, what string, m map[string]any, action, id, by, guid string) {
+	t.Helper()
+	wantFields(t, what, m, map[string]any{"category": "action", "type": "message", "sender": by,
+		"receiver": guid, "receiverType": "group", "conversationId": "group_" + guid})
+	if s, _ := m["id"].(string); s == "" || s == id {
+		t.Errorf("%s: id %v, want the action's own id (a string)", what, m["id"])
+	}
+	for _, k := range []string{"sentAt", "updatedAt"} {
+		if _, ok := m[k].(float64); !ok {
+			t.Errorf("%s: %s missing: %v", what, k, m)
+		}
+	}
+	ents, _ := dataOf(m)["entities"].(map[string]any)
+	on, _ := ents["on"].(map[string]any)
+	if dataOf(m)["action"] != action || entityID(m, "by") != by || entityID(m, "for") != guid ||
+		on["entityType"] != "message" || entityOn(m)["id"] != id {
+		t.Errorf("%s: want the %s action on %s by %s: %v", what, action, id, by, m)
+	}
 }

@@ -58,15 +58,15 @@ func TestEnvelope(t *testing.T) {
 		}
 	})
 
-	t.Run("an unknown route is 404 ERR_ROUTE_NOT_FOUND, before any auth", func(t *testing.T) {
-		e.fails(t, 404, "ERR_ROUTE_NOT_FOUND", "GET", "/v3/nothing", nil)
-		e.fails(t, 404, "ERR_ROUTE_NOT_FOUND", "GET", "/v3/users/alice/nothing", nil, e.asKey())
-		e.fails(t, 404, "ERR_ROUTE_NOT_FOUND", "GET", "/", nil)
+	t.Run("an unknown route is 404 ERR_API_NOT_FOUND, before any auth", func(t *testing.T) {
+		e.fails(t, 404, "ERR_API_NOT_FOUND", "GET", "/v3/nothing", nil)
+		e.fails(t, 404, "ERR_API_NOT_FOUND", "GET", "/v3/users/alice/nothing", nil, e.asKey())
+		e.fails(t, 404, "ERR_API_NOT_FOUND", "GET", "/", nil)
 	})
 
-	t.Run("a wrong method is 405 ERR_METHOD_NOT_ALLOWED with Allow", func(t *testing.T) {
+	t.Run("a wrong method is 405 ERR_API_NOT_FOUND with Allow", func(t *testing.T) {
 		resp, b := e.raw(t, e.request(t, "PATCH", "/v3/users", nil, e.asKey()))
-		wantError(t, "PATCH /v3/users", resp.StatusCode, decodeBody(t, "405", b), 405, "ERR_METHOD_NOT_ALLOWED")
+		wantError(t, "PATCH /v3/users", resp.StatusCode, decodeBody(t, "405", b), 405, "ERR_API_NOT_FOUND")
 		if allow := resp.Header.Get("Allow"); !strings.Contains(allow, "POST") || !strings.Contains(allow, "GET") {
 			t.Errorf("Allow = %q", allow)
 		}
@@ -122,7 +122,7 @@ func TestEnvelope(t *testing.T) {
 		// Valid JSON up to the limit; rejected by a rule, not by size.
 		body := `{"uid":"pad","name":"` + strings.Repeat("n", 101) + `"}`
 		body += strings.Repeat(" ", httpapi.DefaultMaxBody-len(body))
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "POST", "/v3/users", body, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "POST", "/v3/users", body, e.asKey())
 	})
 
 	t.Run("the /v3.0 alias reaches the same routes", func(t *testing.T) {

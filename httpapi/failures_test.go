@@ -55,7 +55,7 @@ func TestShutdownIs503(t *testing.T) {
 	}
 }
 
-// TestPanicLogsStack: a panic in a request is answered 500 ERR_INTERNAL and
+// TestPanicLogsStack: a panic in a request is answered 500 ERR_MISSION_FAILED and
 // logged with the stack that raised it.
 func TestPanicLogsStack(t *testing.T) {
 	t.Parallel()

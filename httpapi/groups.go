@@ -118,7 +118,10 @@ func (s *Server) addOrJoin(w http.ResponseWriter, r *http.Request) error {
 		return ok(w, g, nil)
 	}
 	res, err := s.svc.AddMembers(r.Context(), r.PathValue("guid"), in.MemberLists)
-	return bulk(w, res, err)
+	if err != nil {
+		return err
+	}
+	return ok(w, res, nil)
 }
 
 func (s *Server) leaveGroup(w http.ResponseWriter, r *http.Request) error {

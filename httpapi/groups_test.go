@@ -81,10 +81,18 @@ func TestGroupCreate(t *testing.T) {
 		g := e.okObj(t, "POST", "/v3/groups", map[string]any{"guid": "init", "name": "I", "type": "private", "owner": "alice",
 			"members": map[string]any{"participants": []string{"bob", "ghost"}, "admins": []string{"bob"}, "usersToBan": []string{"carol"}}}, e.asKey())
 		res := g["members"].(map[string]any)
-		if res["bob"].(map[string]any)["success"] != true || res["carol"].(map[string]any)["success"] != true {
+		in := func(list, uid string) map[string]any {
+			l, _ := res[list].(map[string]any)
+			r, _ := l[uid].(map[string]any)
+			return r
+		}
+		if in("admins", "bob")["success"] != true || in("usersToBan", "carol")["success"] != true {
 			t.Errorf("bob and carol should succeed: %v", res)
 		}
-		if c := res["ghost"].(map[string]any)["error"].(map[string]any)["code"]; c != parley.CodeUIDNotFound {
+		if in("participants", "bob") != nil {
+			t.Errorf("bob answered in participants too: %v", res) // the highest scope decided
+		}
+		if c := in("participants", "ghost")["error"].(map[string]any)["code"]; c != parley.CodeUIDNotFound {
 			t.Errorf("ghost: %v", c)
 		}
 		if g["membersCount"] != 2.0 {
@@ -94,8 +102,8 @@ func TestGroupCreate(t *testing.T) {
 		if diff := cmp.Diff([]string{"alice", "bob"}, m.uids()); diff != "" {
 			t.Errorf("admins (-want +got):\n%s", diff) // bob listed twice: the highest scope wins
 		}
-		// init is private: to carol, banned and no member, it does not exist.
-		e.fails(t, 404, parley.CodeGUIDNotFound, "POST", "/v3/groups/init/members", map[string]any{}, e.as("carol"))
+		// init is private: carol, banned and no member, can't join it.
+		e.fails(t, 403, parley.CodeGroupJoinNotAllowed, "POST", "/v3/groups/init/members", map[string]any{}, e.as("carol"))
 	})
 }
 
@@ -124,7 +132,7 @@ func TestGroupTypes(t *testing.T) {
 	})
 	t.Run("PrivateInvisibleToNonMembers", func(t *testing.T) {
 		e.fails(t, 404, parley.CodeGUIDNotFound, "GET", "/v3/groups/priv", nil, e.as("bob"))
-		e.fails(t, 404, parley.CodeGUIDNotFound, "POST", "/v3/groups/priv/members", map[string]any{}, e.as("bob"))
+		e.fails(t, 403, parley.CodeGroupJoinNotAllowed, "POST", "/v3/groups/priv/members", map[string]any{}, e.as("bob"))
 		e.fails(t, 404, parley.CodeGUIDNotFound, "GET", "/v3/groups/priv/members", nil, e.as("bob"))
 		e.fails(t, 403, parley.CodeGroupJoinNotAllowed, "POST", "/v3/groups/priv/members", map[string]any{}, e.asKey(), onBehalfOf("bob"))
 		got := e.list(t, "/v3/groups", e.as("bob")).field("guid")

@@ -2,15 +2,13 @@ package httpapi
 
 import (
 	"math"
-	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
+	"github.com/parleychat/parley/internal/ratelimit"
 )
 
 // The rate limits are transport-edge policy and all of them are applied
@@ -23,7 +21,7 @@ import (
 // authenticate checks c unless the address or the app is blocked for
 // failing too often.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, c chat.Credentials) (parley.Actor, error) {
-	addr := s.clientAddr(r)
+	addr := ratelimit.ClientKey(r, s.ipHeader)
 	if blocked, wait := s.limits.AuthBlocked(addr, c.AppID); blocked {
 		return parley.Actor{}, tooMany(w, wait, "too many failed authentications")
 	}
@@ -67,35 +65,4 @@ func tooMany(w http.ResponseWriter, wait time.Duration, what string) error {
 	secs := int(math.Max(1, math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	return parley.Errorf(parley.KindTooMany, parley.CodeRateLimited, "%s; retry after %d s", what, secs)
-}
-
-// clientAddr is the key the failure limit counts a client by: the address
-// the connection comes from, or, behind a trusted proxy, the last address of
-// the header it names (the one the proxy appended; earlier ones are the
-// client's say). An IPv6 client counts by its /64, which a single host
-// usually holds whole.
-func (s *Server) clientAddr(r *http.Request) string {
-	raw := ""
-	if s.ipHeader != "" {
-		if v := r.Header.Values(s.ipHeader); len(v) > 0 {
-			last := v[len(v)-1]
-			raw = strings.TrimSpace(last[strings.LastIndexByte(last, ',')+1:])
-		}
-	}
-	if raw == "" {
-		raw = r.RemoteAddr
-		if h, _, err := net.SplitHostPort(raw); err == nil {
-			raw = h
-		}
-	}
-	ip, err := netip.ParseAddr(raw)
-	if err != nil {
-		return raw
-	}
-	ip = ip.Unmap()
-	if ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.String()
 }

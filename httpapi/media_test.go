@@ -363,7 +363,7 @@ func TestMediaRefused(t *testing.T) {
 			"category": "custom", "type": "x", "data": map[string]any{"customData": map[string]any{}}}, []file{ok}, e.as("alice"))
 	})
 	t.Run("MediaWithoutFile", func(t *testing.T) {
-		refused(t, 400, parley.CodeInvalidAttachment, imageMsg, nil, e.as("alice"))
+		refused(t, 400, parley.CodeEmptyMessageFile, imageMsg, nil, e.as("alice"))
 	})
 	t.Run("RuleBrokenAfterUpload", func(t *testing.T) {
 		refused(t, 403, parley.CodeNotAMember, imageMsg, []file{ok}, e.as("dave"))

@@ -43,8 +43,8 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// sendMessage takes JSON, or multipart/form-data with a data part (the
-// JSON) and file or files[] parts.
+// sendMessage takes JSON, or multipart/form-data with file or files[]
+// parts (see readSend).
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	in, uploads, cleanup, err := s.readSend(r)
 	if err != nil {
@@ -59,39 +59,6 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		return ok(w, res.Message, nil)
 	}
 	return ok(w, map[string]any{"users": res.Users, "groups": res.Groups}, nil)
-}
-
-func (s *Server) readSend(r *http.Request) (parley.NewMessage, []chat.Upload, func(), error) {
-	var in parley.NewMessage
-	nop := func() {}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return in, nil, nop, decode(r, &in)
-	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return in, nil, nop, bodyErr(err, "multipart body")
-	}
-	cleanup := func() { r.MultipartForm.RemoveAll() }
-	data := r.MultipartForm.Value["data"]
-	if len(data) != 1 {
-		return in, nil, cleanup, parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "a multipart message needs one data part")
-	}
-	if err := decodeBytes([]byte(data[0]), &in); err != nil {
-		return in, nil, cleanup, err
-	}
-	var ups []chat.Upload
-	for _, name := range []string{"file", "files[]", "files"} {
-		for _, fh := range r.MultipartForm.File[name] {
-			f, err := fh.Open()
-			if err != nil {
-				return in, nil, cleanup, parley.Internal(err)
-			}
-			prev := cleanup
-			cleanup = func() { f.Close(); prev() }
-			ups = append(ups, chat.Upload{Name: fh.Filename, MimeType: fh.Header.Get("Content-Type"), Body: f})
-		}
-	}
-	return in, ups, cleanup, nil
 }
 
 // messageQuery reads the filters of API.md §5.
@@ -205,10 +172,11 @@ func (s *Server) deleteMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := s.svc.DeleteMessage(r.Context(), id, in.Permanent || newQuery(r).bool("permanent")); err != nil {
+	act, err := s.svc.DeleteMessage(r.Context(), id, in.Permanent || newQuery(r).bool("permanent"))
+	if err != nil {
 		return err
 	}
-	return done(w, "message deleted")
+	return ok(w, act, nil)
 }
 
 // sendReply sends a message whose parent is the path's message; receiver
@@ -271,12 +239,13 @@ func (s *Server) listReactions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	p := q.page()
+	f := reactionFilter(q)
+	f.Reaction = r.PathValue("reaction")
 	if q.err != nil {
 		return q.err
 	}
-	rs, meta, err := s.svc.Reactions(r.Context(), id, r.PathValue("reaction"), p)
-	return paged(w, rs, meta, err)
+	p, err := s.svc.Reactions(r.Context(), id, f)
+	return reactionPage(w, p, err)
 }
 
 func (s *Server) interacted(w http.ResponseWriter, r *http.Request) error {

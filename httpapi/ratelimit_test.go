@@ -58,7 +58,7 @@ func TestRateLimitFailedAuthPerAddress(t *testing.T) {
 	})
 	t.Run("guessed auth tokens and app ids count", func(t *testing.T) {
 		e.fails(t, 401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "GET", "/v3/me", nil, e.asToken("guess"), from("10.0.0.4"))
-		e.fails(t, 401, "AUTH_ERR_APPID_NOT_FOUND", "GET", "/v3/users", nil, hdr{"appid": "nope", "apikey": "k"}, from("10.0.0.4"))
+		e.fails(t, 401, "AUTH_ERR_INVALID_APPID", "GET", "/v3/users", nil, hdr{"appid": "nope", "apikey": "k"}, from("10.0.0.4"))
 		e.fails(t, 401, "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", "GET", "/v3/me", nil, e.asToken("guess"), from("10.0.0.4"))
 		e.want429(t, "GET", "/v3/users", nil, e.asKey(), from("10.0.0.4"))
 	})

@@ -106,6 +106,14 @@ func decodeBytes(b []byte, v any) error {
 	return checkKeys(b, v)
 }
 
+// typeCodes are the codes CometChat names for a field of the wrong type;
+// any other field of the wrong type is ERR_BAD_REQUEST.
+var typeCodes = map[string]string{
+	"data.text":       parley.CodeInvalidMessageText,
+	"data.customData": parley.CodeInvalidCustomData,
+	"data.metadata":   parley.CodeInvalidMetadata,
+}
+
 // bodyErr maps a failure to read or decode a body to its API error.
 func bodyErr(err error, what string) error {
 	if errors.Is(err, errBodyTooSlow) {
@@ -121,7 +129,11 @@ func bodyErr(err error, what string) error {
 		if typeErr.Field == "" {
 			return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "the body must be a JSON object")
 		}
-		return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest,
+		code, named := typeCodes[typeErr.Field]
+		if !named {
+			code = parley.CodeBadRequest
+		}
+		return parley.Errorf(parley.KindInvalid, code,
 			"%s must be of type %s", typeErr.Field, jsonType(typeErr.Type.Kind().String()))
 	}
 	return parley.Errorf(parley.KindInvalid, parley.CodeBadRequest, "%s is not valid: %s",

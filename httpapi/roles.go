@@ -72,7 +72,7 @@ func (s *Server) addFriends(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.svc.AddFriends(r.Context(), r.PathValue("uid"), in.Accepted)
-	return bulk(w, res, err)
+	return bulkUnder(w, "accepted", res, err)
 }
 
 func (s *Server) removeFriends(w http.ResponseWriter, r *http.Request) error {
@@ -83,7 +83,7 @@ func (s *Server) removeFriends(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := s.svc.RemoveFriends(r.Context(), r.PathValue("uid"), in.Friends)
-	return bulk(w, res, err)
+	return friendsRemoved(w, res, err)
 }
 
 func (s *Server) listFriends(w http.ResponseWriter, r *http.Request) error {

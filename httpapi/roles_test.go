@@ -45,7 +45,7 @@ func TestRoles(t *testing.T) {
 		if !cmp.Equal([]string{"mod"}, p.field("role")) || p.pg() != [5]int{3, 1, 2, 2, 2} {
 			t.Errorf("page 2: %v %v", p.field("role"), p.pg())
 		}
-		e.fails(t, 400, "ERR_INVALID_PARAMETER", "GET", "/v3/roles?perPage=x", nil, e.asKey())
+		e.fails(t, 400, "ERR_BAD_REQUEST", "GET", "/v3/roles?perPage=x", nil, e.asKey())
 		if pg := e.list(t, "/v3/roles?perPage=1001", e.asKey()).pg(); pg[2] != 1000 {
 			t.Errorf("per_page %d", pg[2])
 		}
@@ -77,14 +77,14 @@ func TestRoles(t *testing.T) {
 	}{
 		{"a taken role", map[string]any{"role": "mod", "name": "M"}, 409, "ERR_ROLE_ALREADY_EXISTS"},
 		{"a taken role in another case", map[string]any{"role": "DEFAULT", "name": "M"}, 409, "ERR_ROLE_ALREADY_EXISTS"},
-		{"no role", map[string]any{"name": "M"}, 400, "ERR_INVALID_PARAMETER"},
-		{"a malformed role", map[string]any{"role": "a role", "name": "M"}, 400, "ERR_INVALID_PARAMETER"},
+		{"no role", map[string]any{"name": "M"}, 400, "ERR_BAD_REQUEST"},
+		{"a malformed role", map[string]any{"role": "a role", "name": "M"}, 400, "ERR_BAD_REQUEST"},
 		{"no name", map[string]any{"role": "r1"}, 400, "ERR_EMPTY_NAME"},
-		{"a name of 101 characters", map[string]any{"role": "r1", "name": strings.Repeat("n", 101)}, 400, "ERR_INVALID_PARAMETER"},
-		{"a description over 1024", map[string]any{"role": "r1", "name": "R", "description": strings.Repeat("d", 1025)}, 400, "ERR_INVALID_PARAMETER"},
+		{"a name of 101 characters", map[string]any{"role": "r1", "name": strings.Repeat("n", 101)}, 400, "ERR_BAD_REQUEST"},
+		{"a description over 1024", map[string]any{"role": "r1", "name": "R", "description": strings.Repeat("d", 1025)}, 400, "ERR_BAD_REQUEST"},
 		{"metadata over 5 KB", map[string]any{"role": "r1", "name": "R", "metadata": bigMetadata()}, 400, "ERR_INVALID_METADATA"},
-		{"settings over 5 KB", map[string]any{"role": "r1", "name": "R", "settings": bigMetadata()}, 400, "ERR_INVALID_PARAMETER"},
-		{"a bad sendMessagesTo", map[string]any{"role": "r1", "name": "R", "settings": map[string]any{"sendMessagesTo": "nobody"}}, 400, "ERR_INVALID_PARAMETER"},
+		{"settings over 5 KB", map[string]any{"role": "r1", "name": "R", "settings": bigMetadata()}, 400, "ERR_BAD_REQUEST"},
+		{"a bad sendMessagesTo", map[string]any{"role": "r1", "name": "R", "settings": map[string]any{"sendMessagesTo": "nobody"}}, 400, "ERR_BAD_REQUEST"},
 		{"a wrong type", `{"role":"r1","name":"R","settings":[]}`, 400, "ERR_BAD_REQUEST"},
 	}
 	for _, c := range createCases {
@@ -107,8 +107,8 @@ func TestRoles(t *testing.T) {
 		{"an unknown role", "nosuch", map[string]any{"name": "N"}, 404, "ERR_ROLE_NOT_FOUND"},
 		{"a blank name", "mod", map[string]any{"name": " "}, 400, "ERR_EMPTY_NAME"},
 		{"metadata over 5 KB", "mod", map[string]any{"metadata": bigMetadata()}, 400, "ERR_INVALID_METADATA"},
-		{"a bad sendMessagesTo", "mod", map[string]any{"settings": map[string]any{"sendMessagesTo": 1}}, 400, "ERR_INVALID_PARAMETER"},
-		{"an unknown unset field", "mod", map[string]any{"unset": []string{"name"}}, 400, "ERR_INVALID_PARAMETER"},
+		{"a bad sendMessagesTo", "mod", map[string]any{"settings": map[string]any{"sendMessagesTo": 1}}, 400, "ERR_BAD_REQUEST"},
+		{"an unknown unset field", "mod", map[string]any{"unset": []string{"name"}}, 400, "ERR_BAD_REQUEST"},
 		{"a good field with a bad one", "mod", map[string]any{"description": "changed", "metadata": bigMetadata()}, 400, "ERR_INVALID_METADATA"},
 		{"a wrong type", "mod", `{"name":false}`, 400, "ERR_BAD_REQUEST"},
 	}
@@ -128,8 +128,8 @@ func TestRoles(t *testing.T) {
 	})
 
 	t.Run("the default role can't be deleted", func(t *testing.T) {
-		e.fails(t, 403, "ERR_DEFAULT_ROLE_CANNOT_BE_DELETED", "DELETE", "/v3/roles/default", nil, e.asKey())
-		e.fails(t, 403, "ERR_DEFAULT_ROLE_CANNOT_BE_DELETED", "DELETE", "/v3/roles/Default", nil, e.asKey())
+		e.fails(t, 403, "ERR_ROLE_DELETE_DENIED", "DELETE", "/v3/roles/default", nil, e.asKey())
+		e.fails(t, 403, "ERR_ROLE_DELETE_DENIED", "DELETE", "/v3/roles/Default", nil, e.asKey())
 	})
 
 	t.Run("a role in use can't be deleted, also by a deleted user", func(t *testing.T) {

@@ -46,6 +46,9 @@ func (s *Server) routes() {
 	m.Handle("GET /v3/roles/{role}", s.api(s.getRole))
 	m.Handle("PUT /v3/roles/{role}", s.api(s.updateRole))
 	m.Handle("DELETE /v3/roles/{role}", s.api(s.deleteRole))
+	m.Handle("POST /v3/roles/{role}/restrictedfeatures", s.api(s.restrictFeatures))
+	m.Handle("GET /v3/roles/{role}/restrictedfeatures", s.api(s.listRestrictedFeatures))
+	m.Handle("DELETE /v3/roles/{role}/restrictedfeatures", s.api(s.allowFeatures))
 	m.Handle("POST /v3/users/{uid}/friends", s.api(s.addFriends))
 	m.Handle("GET /v3/users/{uid}/friends", s.api(s.listFriends))
 	m.Handle("DELETE /v3/users/{uid}/friends", s.api(s.removeFriends))
@@ -58,6 +61,7 @@ func (s *Server) routes() {
 
 	s.groupRoutes()   // API.md §4
 	s.messageRoutes() // API.md §5, §6
+	s.threadRoutes()
 
 	if s.rt != nil { // API.md §9; the hub authenticates with the first frame
 		m.Handle("GET /v3/ws", s.rt)

@@ -124,3 +124,219 @@ func TestThreads(t *testing.T) {
 		e.refused(t, 400, parley.CodeWrongThread, "POST", "/v3/messages/"+gone+"/thread", text, e.as("bob"))
 	})
 }
+
+// threadsOf reads a thread list that must succeed, checking its envelope:
+// data an array, meta.current{limit,count}.
+func (e *env) threadsOf(t testing.TB, path string, hs ...hdr) msgPage {
+	t.Helper()
+	status, b := e.do(t, "GET", path, nil, hs...)
+	if status != 200 {
+		t.Fatalf("GET %s: status %d: %v", path, status, b)
+	}
+	raw, _ := b["data"].([]any)
+	if raw == nil {
+		t.Fatalf("GET %s: data is not an array: %v", path, b)
+	}
+	p := msgPage{}
+	p.Meta, _ = b["meta"].(map[string]any)
+	for _, it := range raw {
+		p.Items = append(p.Items, it.(map[string]any))
+	}
+	cur, _ := p.Meta["current"].(map[string]any)
+	if cur == nil || num(cur, "count") != int64(len(p.Items)) {
+		t.Fatalf("GET %s: meta.current %v does not match %d items", path, p.Meta["current"], len(p.Items))
+	}
+	return p
+}
+
+// parents lists the parentMessageId of each thread of a page.
+func (p msgPage) parents() []string {
+	var out []string // nil when empty
+	for _, m := range p.Items {
+		out = append(out, m["parentMessageId"].(string))
+	}
+	return out
+}
+
+// TestThreadList tests GET /v3/threads, /v3/users/{uid}/threads and
+// /v3/groups/{guid}/threads: the threads a reader may see, or with
+// participatedByMe those they follow, each with its parent, reply count,
+// last reply and, for a user, their subscription and unread replies.
+func TestThreadList(t *testing.T) {
+	t.Parallel()
+	e := teamEnv(t)
+	p1 := e.sendID(t, toGroup("team", "p1"), e.as("alice"))
+	r1 := e.sendID(t, with(toGroup("team", "r1"), "parentId", p1), e.as("bob"))
+	p2 := e.sendID(t, toGroup("team", "p2, no replies"), e.as("carol"))
+	p3 := e.sendID(t, toUser("dave", "p3"), e.as("alice"))
+	r3 := e.okObj(t, "POST", "/v3/messages/"+p3+"/thread", map[string]any{"data": map[string]any{"text": "r3"}}, e.as("dave"))
+
+	t.Run("Shape", func(t *testing.T) {
+		p := e.threadsOf(t, "/v3/threads", e.as("bob"))
+		if diff := cmp.Diff([]string{p1}, p.parents()); diff != "" {
+			t.Fatalf("bob's threads (-want +got):\n%s", diff)
+		}
+		th := p.Items[0]
+		wantFields(t, "thread", th, map[string]any{"replyCount": 1, "subscribed": true, "unreadReplyCount": 0,
+			"conversationId": "group_team", "receiverType": "group", "receiver": "team"})
+		parent, _ := th["parentMessage"].(map[string]any)
+		last, _ := th["lastReply"].(map[string]any)
+		if parent["id"] != p1 || dataOf(parent)["text"] != "p1" || last["id"] != r1 || last["parentId"] != p1 {
+			t.Errorf("parent %v, last reply %v", parent, last)
+		}
+		if num(th, "updatedAt") < num(last, "sentAt") {
+			t.Errorf("updatedAt %v before the last reply %v", th["updatedAt"], last["sentAt"])
+		}
+		if c := p.cursor(t, "previous"); c != p1 {
+			t.Errorf("meta.previous %s, want %s", c, p1)
+		}
+		// carol neither sent nor replied: not subscribed; her p2, sent after
+		// r1, moved her read watermark past it.
+		th = e.threadsOf(t, "/v3/threads", e.as("carol")).Items[0]
+		wantFields(t, "carol's thread", th, map[string]any{"subscribed": false, "unreadReplyCount": 0})
+		// The app alone sees every thread, with nothing of a reader's.
+		p = e.threadsOf(t, "/v3/threads", e.asKey())
+		if diff := cmp.Diff([]string{p1, p3}, p.parents()); diff != "" {
+			t.Errorf("the key's threads (-want +got):\n%s", diff)
+		}
+		for _, th := range p.Items {
+			if _, has := th["subscribed"]; has {
+				t.Errorf("the key's thread has subscribed: %v", th)
+			}
+			if _, has := th["unreadReplyCount"]; has {
+				t.Errorf("the key's thread has unreadReplyCount: %v", th)
+			}
+		}
+	})
+	t.Run("Scoped", func(t *testing.T) {
+		if got := e.threadsOf(t, "/v3/groups/team/threads", e.as("bob")).parents(); !slices.Equal(got, []string{p1}) {
+			t.Errorf("team's threads: %v", got)
+		}
+		if got := e.threadsOf(t, "/v3/users/dave/threads", e.as("alice")).parents(); !slices.Equal(got, []string{p3}) {
+			t.Errorf("alice's threads with dave: %v", got)
+		}
+		if got := e.threadsOf(t, "/v3/users/bob/threads", e.as("alice")).parents(); got != nil {
+			t.Errorf("alice's threads with bob: %v", got)
+		}
+		if got := e.threadsOf(t, "/v3/users/alice/threads", e.asKey()).parents(); !slices.Equal(got, []string{p3}) {
+			t.Errorf("the key's threads of alice's one-to-one conversations: %v", got)
+		}
+	})
+	t.Run("Pages", func(t *testing.T) {
+		p := e.threadsOf(t, "/v3/threads?limit=1", e.asKey())
+		if got := p.parents(); !slices.Equal(got, []string{p3}) {
+			t.Fatalf("first page %v", got)
+		}
+		p = e.threadsOf(t, "/v3/threads?limit=1&affix=prepend&id="+p.cursor(t, "previous"), e.asKey())
+		if got := p.parents(); !slices.Equal(got, []string{p1}) {
+			t.Errorf("older page %v", got)
+		}
+		p = e.threadsOf(t, "/v3/threads?affix=append&id="+p1, e.asKey())
+		if got := p.parents(); !slices.Equal(got, []string{p3}) {
+			t.Errorf("newer page %v", got)
+		}
+	})
+	t.Run("ParticipatedByMe", func(t *testing.T) {
+		participated := func(uid string) []string {
+			t.Helper()
+			p := e.threadsOf(t, "/v3/threads?participatedByMe=true", e.as(uid))
+			for _, th := range p.Items {
+				if th["subscribed"] != true {
+					t.Errorf("%s: a participated thread not subscribed: %v", uid, th)
+				}
+			}
+			return p.parents()
+		}
+		// alice sent p1 and p3, which have replies; dave replied in p3.
+		if got := participated("alice"); !slices.Equal(got, []string{p1, p3}) {
+			t.Errorf("alice's: %v", got)
+		}
+		if got := participated("dave"); !slices.Equal(got, []string{p3}) {
+			t.Errorf("dave's: %v", got)
+		}
+		if got := participated("carol"); got != nil {
+			t.Errorf("carol's: %v", got)
+		}
+		// A subscription, to a message with no reply yet.
+		d := e.okObj(t, "POST", "/v3/messages/"+p2+"/thread/subscription", nil, e.as("bob"))
+		if d["success"] != true || d["message"] == "" {
+			t.Errorf("subscribe answered %v", d)
+		}
+		e.ok(t, "POST", "/v3/messages/"+p2+"/thread/subscription", nil, e.as("bob")) // again: idempotent
+		p := e.threadsOf(t, "/v3/threads?participatedByMe=1", e.as("bob"))
+		if got := p.parents(); !slices.Equal(got, []string{p1, p2}) {
+			t.Fatalf("bob's after subscribing to p2: %v", got)
+		}
+		if th := p.Items[1]; num(th, "replyCount") != 0 || th["lastReply"] != nil {
+			t.Errorf("a thread with no reply: %v", th)
+		}
+		// Without participatedByMe, a thread with no reply is no thread.
+		if got := e.threadsOf(t, "/v3/groups/team/threads", e.as("bob")).parents(); !slices.Equal(got, []string{p1}) {
+			t.Errorf("team's threads: %v", got)
+		}
+		// Unsubscribing, twice, from one's own message.
+		for range 2 {
+			e.ok(t, "DELETE", "/v3/messages/"+p1+"/thread/subscription", nil, e.as("alice"))
+		}
+		if got := participated("alice"); !slices.Equal(got, []string{p3}) {
+			t.Errorf("alice's after unsubscribing from p1: %v", got)
+		}
+		// Being mentioned in a reply subscribes again; so does replying.
+		e.send(t, with(toGroup("team", "ping <@uid:alice>"), "parentId", p1), e.as("bob"))
+		if got := participated("alice"); !slices.Equal(got, []string{p1, p3}) {
+			t.Errorf("alice's after a mention in p1: %v", got)
+		}
+		e.ok(t, "DELETE", "/v3/messages/"+p2+"/thread/subscription", nil, e.as("bob"))
+		e.ok(t, "DELETE", "/v3/messages/"+p1+"/thread/subscription", nil, e.as("bob"))
+		e.send(t, with(toGroup("team", "r again"), "parentId", p1), e.as("bob"))
+		if got := participated("bob"); !slices.Equal(got, []string{p1}) {
+			t.Errorf("bob's after replying again: %v", got)
+		}
+	})
+	t.Run("Unread", func(t *testing.T) {
+		// alice's read watermark of group_team is her own p1; bob replied
+		// three times since.
+		th := e.threadsOf(t, "/v3/groups/team/threads", e.as("alice")).Items[0]
+		if n := num(th, "unreadReplyCount"); n != 3 {
+			t.Errorf("alice's unread replies of p1: %d, want 3", n)
+		}
+		last, _ := th["lastReply"].(map[string]any)
+		e.ok(t, "POST", "/v3/groups/team/conversation/read", map[string]any{"messageId": last["id"]}, e.as("alice"))
+		th = e.threadsOf(t, "/v3/groups/team/threads", e.as("alice")).Items[0]
+		if n := num(th, "unreadReplyCount"); n != 0 {
+			t.Errorf("alice's unread replies after reading: %d", n)
+		}
+		if th := e.threadsOf(t, "/v3/users/alice/threads", e.as("dave")).Items[0]; num(th, "unreadReplyCount") != 0 || th["lastReply"].(map[string]any)["id"] != r3["id"] {
+			t.Errorf("dave's thread of his own reply: %v", th)
+		}
+	})
+	t.Run("Refused", func(t *testing.T) {
+		act := e.msgs(t, "/v3/groups/team/messages?category=action&limit=1", e.as("alice")).ids()[0]
+		for _, c := range []struct {
+			method, path string
+			hs           hdr
+			status       int
+			code         string
+		}{
+			{"GET", "/v3/threads?participatedByMe=true", e.asKey(), 403, parley.CodeNoAccess},
+			{"GET", "/v3/threads?participatedByMe=maybe", e.as("bob"), 400, parley.CodeInvalidParam},
+			{"GET", "/v3/threads?affix=sideways", e.as("bob"), 400, parley.CodeInvalidParam},
+			{"GET", "/v3/threads", e.asAuth(), 403, parley.CodeNoAccess},
+			{"GET", "/v3/groups/team/threads", e.as("dave"), 403, parley.CodeNotAMember},
+			{"GET", "/v3/groups/ghost/threads", e.as("bob"), 404, parley.CodeGUIDNotFound},
+			{"GET", "/v3/users/ghost/threads", e.as("bob"), 404, parley.CodeUIDNotFound},
+			{"POST", "/v3/messages/" + p1 + "/thread/subscription", e.asKey(), 403, parley.CodeNoAccess},
+			{"POST", "/v3/messages/" + p1 + "/thread/subscription", e.as("dave"), 404, parley.CodeMessageNotFound},
+			{"DELETE", "/v3/messages/" + p1 + "/thread/subscription", e.as("dave"), 404, parley.CodeMessageNotFound},
+			{"POST", "/v3/messages/" + r1 + "/thread/subscription", e.as("carol"), 400, parley.CodeThreadNesting},
+			{"POST", "/v3/messages/" + act + "/thread/subscription", e.as("alice"), 400, parley.CodeWrongThread},
+			{"POST", "/v3/messages/99999/thread/subscription", e.as("alice"), 404, parley.CodeMessageNotFound},
+			{"POST", "/v3/messages/abc/thread/subscription", e.as("alice"), 404, parley.CodeMessageNotFound},
+		} {
+			e.fails(t, c.status, c.code, c.method, c.path, nil, c.hs)
+		}
+		if got := e.threadsOf(t, "/v3/threads?participatedByMe=true", e.as("carol")).parents(); got != nil {
+			t.Errorf("refused subscriptions subscribed carol to %v", got)
+		}
+	})
+}

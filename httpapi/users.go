@@ -130,7 +130,9 @@ func (s *Server) reactivateUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ok(w, map[string]any{"success": true, "activatedUids": res.Changed, "nonActivatedUids": res.Unchanged}, nil)
+	// CometChat names the reactivated uids nonDeactivatedUids; those that
+	// did not change are Parley's addition.
+	return ok(w, map[string]any{"success": true, "nonDeactivatedUids": res.Changed, "nonActivatedUids": res.Unchanged}, nil)
 }
 
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
@@ -173,11 +175,13 @@ func (s *Server) createAuthToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listAuthTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.svc.AuthTokens(r.Context(), r.PathValue("uid"))
-	if err != nil {
-		return err
+	q := newQuery(r)
+	p := q.page()
+	if q.err != nil {
+		return q.err
 	}
-	return all(w, ts)
+	ts, meta, err := s.svc.AuthTokens(r.Context(), r.PathValue("uid"), p)
+	return paged(w, ts, meta, err)
 }
 
 func (s *Server) getAuthToken(w http.ResponseWriter, r *http.Request) error {

@@ -22,7 +22,7 @@ func FuzzDecodeRequest(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	codes := map[string]bool{parley.CodeBadRequest: true, parley.CodeInvalidParam: true, CodeUnknownType: true}
+	codes := map[string]bool{parley.CodeBadRequest: true, CodeUnknownType: true}
 	kinds := map[string]bool{"ping": true, frameAuth: true, parley.EventTyping: true, parley.EventTransient: true, parley.EventReceipt: true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		req, err := decodeRequest(b)

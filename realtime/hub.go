@@ -22,10 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -195,42 +192,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, parley.CodeUnavailable, "the server is shutting down")
 		return
 	}
-	s := &session{hub: h, appID: appID, addr: clientAddr(r, h.cfg.ClientIPHeader)}
+	s := &session{hub: h, appID: appID, addr: ratelimit.ClientKey(r, h.cfg.ClientIPHeader)}
 	c, err := h.ws.UpgradeValue(w, r, h, s)
 	if err != nil {
 		return // the transport answered the request
 	}
 	s.setConn(c)
 	s.armAuthTimer()
-}
-
-// clientAddr is the key failed authentications are counted by: the
-// connection's address, or behind a trusted proxy the last address of the
-// header it names; an IPv6 client by its /64. It is httpapi's rule, so
-// that both transports count a client under the same key.
-func clientAddr(r *http.Request, header string) string {
-	raw := ""
-	if header != "" {
-		if v := r.Header.Values(header); len(v) > 0 {
-			last := v[len(v)-1]
-			raw = strings.TrimSpace(last[strings.LastIndexByte(last, ',')+1:])
-		}
-	}
-	if raw == "" {
-		raw = r.RemoteAddr
-		if h, _, err := net.SplitHostPort(raw); err == nil {
-			raw = h
-		}
-	}
-	ip, err := netip.ParseAddr(raw)
-	if err != nil {
-		return raw
-	}
-	if ip = ip.Unmap(); ip.Is6() {
-		p, _ := ip.Prefix(64)
-		return p.String()
-	}
-	return ip.String()
 }
 
 // httpError answers a request that is not upgraded, in the REST API's

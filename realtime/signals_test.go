@@ -62,7 +62,7 @@ func TestTypingAndTransient(t *testing.T) {
 	a1.send(typing("other", "group", "started", nil))
 	a1.awaitError("ERR_NOT_A_MEMBER")
 	a1.send(typing("bob", "user", "pondering", nil))
-	a1.awaitError("ERR_INVALID_PARAMETER")
+	a1.awaitError("ERR_BAD_REQUEST")
 
 	e.barrier(t, a1, a2, b, c)
 	none(t, a1, "its own typing indicator", isType("typing_indicator"))
@@ -172,9 +172,9 @@ func TestReceipts(t *testing.T) {
 
 	// Bad receipts: an error frame, the connection stays.
 	b1.send(receipt("alice", "user", "skimmed", m))
-	b1.awaitError("ERR_INVALID_PARAMETER")
+	b1.awaitError("ERR_BAD_REQUEST")
 	b1.send(map[string]any{"type": "receipts", "receiver": "alice", "receiverType": "user", "body": map[string]any{"action": "read"}})
-	b1.awaitError("ERR_INVALID_PARAMETER")
+	b1.awaitError("ERR_BAD_REQUEST")
 
 	e.barrier(t, c, b1)
 	none(t, c, "a receipt", isType("receipts"))

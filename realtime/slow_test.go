@@ -39,7 +39,7 @@ func TestSlowConsumer(t *testing.T) {
 			e.ok(t, "POST", "/v3/groups/big/members", map[string]any{"participants": batch}, e.asKey())
 		}
 		wg.Go(func() {
-			c := e.connect(t, uid, tok)
+			c := e.connectWith(t, uid, tok, dialOpts{lite: true})
 			mu.Lock()
 			fast = append(fast, c)
 			mu.Unlock()

@@ -74,6 +74,10 @@ func (c *limitConn) Close() error {
 	return err
 }
 
+// NetConn returns the socket, for the WebSocket transport's writes (see
+// SyscallConn).
+func (c *limitConn) NetConn() net.Conn { return c.Conn }
+
 // SyscallConn hands out the socket, so that the WebSocket transport reads a
 // hijacked connection from its poller instead of a goroutine of its own
 // (realtime/ws only polls connections whose bytes are the socket's).

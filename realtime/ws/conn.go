@@ -28,6 +28,9 @@ type Conn struct {
 	srv *Server
 	h   Handler
 	nc  net.Conn // kept referenced so the socket is not finalized
+	// wc is what frames are written to: nc, or the socket under a
+	// counting wrapper (see socketOf), so that a flush is one writev.
+	wc net.Conn
 	rc  syscall.RawConn
 	id  uint64
 	fd  int // registered with a poller; -1 when read by a goroutine
@@ -151,8 +154,8 @@ func (c *Conn) flush() {
 		c.queue, c.inflight, c.queued = nil, c.queued, 0
 		c.mu.Unlock()
 
-		c.nc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-		_, err := bufs.WriteTo(c.nc)
+		c.wc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+		_, err := bufs.WriteTo(c.wc)
 		if err != nil {
 			// A write that timed out means a client that stopped reading:
 			// a slow consumer like one whose queue overflowed.

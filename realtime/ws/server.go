@@ -171,7 +171,7 @@ func (s *Server) UpgradeValue(w http.ResponseWriter, r *http.Request, h Handler,
 		}
 		return nil, err
 	}
-	c := &Conn{srv: s, h: h, nc: nc, fd: -1, value: v}
+	c := &Conn{srv: s, h: h, nc: nc, wc: socketOf(nc), fd: -1, value: v}
 	c.id = s.nextID.Add(1)
 	c.lastRead.Store(s.now())
 	c.lastPing = c.lastRead.Load()
@@ -235,6 +235,21 @@ func pollable(nc net.Conn) bool {
 		return true
 	}
 	return false
+}
+
+// socketOf returns the TCP socket under a pollable wrapper that names it
+// with NetConn (cmd/parley's connection-counting wrapper), else nc. Writing
+// to the socket itself lets net.Buffers use one writev for a flush, where a
+// wrapper's Write takes the frames one system call each; it is sound for
+// the same reason reading its descriptor is (see pollable). Closing still
+// goes through nc, so the wrapper sees it.
+func socketOf(nc net.Conn) net.Conn {
+	if u, ok := nc.(interface{ NetConn() net.Conn }); ok && pollable(nc) {
+		if tc, ok := u.NetConn().(*net.TCPConn); ok {
+			return tc
+		}
+	}
+	return nc
 }
 
 // unregister removes a connection that is ending from its shard and poller.

@@ -134,6 +134,13 @@ func messageWhere(appID string, f parley.MessageFilter) *conds {
 	case f.HideReplies:
 		w.add(`m.parent_id = 0`)
 	}
+	if f.HasReplies {
+		w.add(`m.reply_count > 0 AND m.id IN (`+parentsSQL+`)`, appID)
+	}
+	if f.ThreadsOf != "" {
+		w.add(`m.id IN (`+subscribedSQL+` UNION `+parentsSQL+`) AND `+threadsOf,
+			appID, f.ThreadsOf, appID, f.ThreadsOf, f.ThreadsOf)
+	}
 	if len(f.Categories) > 0 {
 		w.add(`m.category IN (`+placeholders(len(f.Categories))+`)`, strArgs(f.Categories)...)
 	}
@@ -283,7 +290,7 @@ func visibleTo(w *conds, viewer string, acrossConversations bool) {
 // unsupportedFilter) until Messages applies it and it is listed here.
 var messageFilterFields = map[string]bool{
 	"ConversationID": true, "Viewer": true, "AfterID": true, "FromStart": true, "BeforeID": true, "Limit": true,
-	"ParentID": true, "HideReplies": true, "Categories": true, "Types": true,
+	"ParentID": true, "HideReplies": true, "HasReplies": true, "ThreadsOf": true, "Categories": true, "Types": true,
 	"Participant": true, "Sender": true, "Tags": true, "WithTags": true, "SearchKey": true,
 	"HasAttachments": true, "AttachmentTypes": true, "HasMentions": true, "MentionedUIDs": true,
 	"HasReactions": true, "HideDeleted": true, "OnlyDeleted": true, "HideBlockedOf": true,

@@ -78,6 +78,11 @@ func TestMessagingQueryPlans(t *testing.T) {
 		{"AllSearchBefore", F{SearchKey: "hello", Viewer: "u", BeforeID: 9, Limit: 50}, `SCAN s VIRTUAL TABLE INDEX 192:M1<`},
 		{"AllSearchAfter", F{SearchKey: "hello", AfterID: 9, Limit: 50}, `SCAN s VIRTUAL TABLE INDEX 64:M1>`},
 		{"AllSearchRow", F{SearchKey: "hello", Limit: 50}, `SEARCH m USING INTEGER PRIMARY KEY (rowid=?)`},
+		// Threads are read from the app's replies, not its whole log.
+		{"Threads", F{HasReplies: true, HideReplies: true, Viewer: "u", Limit: 50}, `SEARCH r USING COVERING INDEX messages_parent (app_id=?)`},
+		{"ThreadsOfFromReplies", F{ThreadsOf: "u", HideReplies: true, Viewer: "u", Limit: 50}, `SEARCH r USING COVERING INDEX messages_parent (app_id=?)`},
+		{"ThreadsOfSubscribed", F{ThreadsOf: "u", HideReplies: true, Viewer: "u", Limit: 50}, `SEARCH ts USING PRIMARY KEY (app_id=? AND uid=?)`},
+		{"ThreadsByID", F{ThreadsOf: "u", Viewer: "u", BeforeID: 9, Limit: 50}, `SEARCH m USING INDEX sqlite_autoindex_messages_1 (app_id=? AND id=?)`},
 	} {
 		query, args := messagesSQL("a", tc.f)
 		wantPlan(t, s, tc.name, query, args, []string{tc.want})

@@ -12,9 +12,9 @@ import (
 // so on that message, ErrNotFound if the message or the user does not
 // exist. r.User is not stored.
 func (q *queries) AddReaction(ctx context.Context, appID string, r *parley.Reaction) error {
-	_, err := q.w.ExecContext(ctx,
-		`INSERT INTO reactions (app_id, message_id, uid, reaction, reacted_at) VALUES (?, ?, ?, ?, ?)`,
-		appID, r.MessageID, r.UID, r.Reaction, r.ReactedAt)
+	err := q.w.QueryRowContext(ctx,
+		`INSERT INTO reactions (app_id, message_id, uid, reaction, reacted_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		appID, r.MessageID, r.UID, r.Reaction, r.ReactedAt).Scan(&r.ID)
 	if err != nil {
 		return fail(fmt.Sprintf("add reaction %q of %q to %d", r.Reaction, r.UID, r.MessageID), err)
 	}
@@ -33,7 +33,7 @@ const reactionFrom = ` FROM reactions r JOIN users u ON u.app_id = r.app_id AND 
 
 func scanReaction(sc scanner) (*parley.Reaction, error) {
 	var r parley.Reaction
-	u, err := scanUser(withExtra{sc, []any{&r.MessageID, &r.Reaction, &r.ReactedAt}}, false)
+	u, err := scanUser(withExtra{sc, []any{&r.ID, &r.MessageID, &r.Reaction, &r.ReactedAt}}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -41,26 +41,40 @@ func scanReaction(sc scanner) (*parley.Reaction, error) {
 	return &r, nil
 }
 
-// Reactions lists a message's reactions, of one emoji or of all when
-// reaction is empty, oldest first (by time, then uid and emoji), each with
-// its user as User returns it without a viewer, and the total before
-// paging.
-func (q *queries) Reactions(ctx context.Context, appID string, messageID int64, reaction string, p parley.Page) ([]*parley.Reaction, int, error) {
+// Reactions lists a message's reactions as f selects them (one emoji or
+// all, after a cursor, up to a limit), in id order, each with its user as
+// User returns it without a viewer.
+func (q *queries) Reactions(ctx context.Context, appID string, messageID int64, f parley.ReactionFilter) ([]*parley.Reaction, error) {
 	w := conds{}
-	w.add(`r.app_id = ? AND r.message_id = ?`, appID, messageID)
-	if reaction != "" {
-		w.add(`r.reaction = ?`, reaction)
+	w.add(`r.app_id = ? AND r.message_id = ? AND r.id > ?`, appID, messageID, f.AfterID)
+	if f.Reaction != "" {
+		w.add(`r.reaction = ?`, f.Reaction)
 	}
-	where := strings.Join(w.sql, " AND ")
-	rs, total, err := listPaged(ctx, q,
-		`SELECT COUNT(*)`+reactionFrom+` WHERE `+where,
-		`SELECT `+userColumns+`, r.message_id, r.reaction, r.reacted_at`+reactionFrom+` WHERE `+where+
-			` ORDER BY r.reacted_at, r.uid, r.reaction`,
-		w.args, p, scanReaction)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	op := fmt.Sprintf("reactions on %d", messageID)
+	rows, err := q.r.QueryContext(ctx,
+		`SELECT `+userColumns+`, r.id, r.message_id, r.reaction, r.reacted_at`+reactionFrom+
+			` WHERE `+strings.Join(w.sql, " AND ")+` ORDER BY r.id LIMIT ?`,
+		append(w.args, limit)...)
 	if err != nil {
-		return nil, 0, fail(fmt.Sprintf("reactions on %d", messageID), err)
+		return nil, fail(op, err)
 	}
-	return rs, total, nil
+	defer rows.Close()
+	var out []*parley.Reaction
+	for rows.Next() {
+		r, err := scanReaction(rows)
+		if err != nil {
+			return nil, fail(op, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
 }
 
 // ReactionCounts aggregates, in one query, the reactions of each message

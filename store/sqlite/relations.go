@@ -58,3 +58,38 @@ func (q *queries) Blocked(ctx context.Context, appID, a, b string) (aBlocksB, bB
 	}
 	return aBlocksB, bBlocksA, nil
 }
+
+// Relations lists uid's friends and the users uid blocks or is blocked by,
+// each read from its table's index.
+func (q *queries) Relations(ctx context.Context, appID, uid string) (friends, blocked []string, err error) {
+	op := fmt.Sprintf("relations of %q", uid)
+	if friends, err = q.strings(ctx,
+		`SELECT friend_uid FROM friends WHERE app_id = ? AND uid = ? ORDER BY friend_uid`, appID, uid); err != nil {
+		return nil, nil, fail(op, err)
+	}
+	if blocked, err = q.strings(ctx,
+		`SELECT blocked FROM blocks WHERE app_id = ? AND blocker = ?
+		 UNION SELECT blocker FROM blocks WHERE app_id = ? AND blocked = ? ORDER BY 1`,
+		appID, uid, appID, uid); err != nil {
+		return nil, nil, fail(op, err)
+	}
+	return friends, blocked, nil
+}
+
+// strings runs a query of one text column and returns its values.
+func (q *queries) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := q.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -121,3 +121,58 @@ func (q *queries) DeleteRole(ctx context.Context, appID, role string) error {
 	res, err := q.w.ExecContext(ctx, `DELETE FROM roles WHERE app_id = ? AND role = ?`, appID, role)
 	return changed(fmt.Sprintf("delete role %q", role), res, err)
 }
+
+// RestrictFeatures records the features the role restricts, keeping the
+// time of those restricted already; ErrNotFound if the role does not exist.
+func (q *queries) RestrictFeatures(ctx context.Context, appID, role string, features []string, at int64) error {
+	op := fmt.Sprintf("restrict features of role %q", role)
+	for _, f := range features {
+		_, err := q.w.ExecContext(ctx,
+			`INSERT INTO role_features (app_id, role, feature, created_at) VALUES (?, ?, ?, ?)
+			 ON CONFLICT DO NOTHING`, appID, role, f, at)
+		if err != nil {
+			return fail(op, err)
+		}
+	}
+	return nil
+}
+
+// AllowFeatures lifts the role's restriction of features, or of all its
+// features when features is nil.
+func (q *queries) AllowFeatures(ctx context.Context, appID, role string, features []string) error {
+	query, args := `DELETE FROM role_features WHERE app_id = ? AND role = ?`, []any{appID, role}
+	if features != nil {
+		if len(features) == 0 {
+			return nil
+		}
+		query += ` AND feature IN (` + placeholders(len(features)) + `)`
+		args = append(args, strArgs(features)...)
+	}
+	if _, err := q.w.ExecContext(ctx, query, args...); err != nil {
+		return fail(fmt.Sprintf("allow features of role %q", role), err)
+	}
+	return nil
+}
+
+// RestrictedFeatures lists the features the role restricts, by feature.
+func (q *queries) RestrictedFeatures(ctx context.Context, appID, role string) ([]parley.RoleFeature, error) {
+	op := fmt.Sprintf("restricted features of role %q", role)
+	rows, err := q.r.QueryContext(ctx,
+		`SELECT feature, created_at FROM role_features WHERE app_id = ? AND role = ? ORDER BY feature`, appID, role)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	defer rows.Close()
+	var out []parley.RoleFeature
+	for rows.Next() {
+		var f parley.RoleFeature
+		if err := rows.Scan(&f.Feature, &f.CreatedAt); err != nil {
+			return nil, fail(op, err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}

@@ -12,19 +12,20 @@ import (
 const userColumns = `u.uid, u.name, u.avatar, u.link, u.role, u.status_message, u.metadata,
 	u.tags, u.status, u.last_active_at, u.created_at, u.updated_at, u.deactivated_at, u.deleted_at`
 
-// viewerColumns add a user's block relation to a viewer; both placeholders
-// take the viewer's uid.
+// viewerColumns add a user's block relation to a viewer: when the viewer
+// blocked the user and when the user blocked the viewer, NULL for no
+// block. Both placeholders take the viewer's uid.
 const viewerColumns = `,
-	EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = ? AND b.blocked = u.uid),
-	EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = u.uid AND b.blocked = ?)`
+	(SELECT b.created_at FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = ? AND b.blocked = u.uid),
+	(SELECT b.created_at FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = u.uid AND b.blocked = ?)`
 
 // scanUser reads userColumns, and viewerColumns too when withViewer.
 func scanUser(sc scanner, withViewer bool) (*parley.User, error) {
 	var (
 		u              parley.User
 		metadata, tags sql.NullString
-		blockedByMe    bool
-		hasBlockedMe   bool
+		blockedByMe    sql.NullInt64
+		hasBlockedMe   sql.NullInt64
 	)
 	dest := []any{&u.UID, &u.Name, &u.Avatar, &u.Link, &u.Role, &u.StatusMessage, &metadata,
 		&tags, &u.Status, &u.LastActiveAt, &u.CreatedAt, &u.UpdatedAt, &u.DeactivatedAt, &u.DeletedAt}
@@ -41,7 +42,10 @@ func scanUser(sc scanner, withViewer bool) (*parley.User, error) {
 		return nil, fmt.Errorf("user %q tags: %w", u.UID, err)
 	}
 	if withViewer {
-		u.BlockedByMe, u.HasBlockedMe = &blockedByMe, &hasBlockedMe
+		byMe, hasMe := blockedByMe.Valid, hasBlockedMe.Valid
+		u.BlockedByMe, u.HasBlockedMe = &byMe, &hasMe
+		u.BlockedByMeAt, u.HasBlockedMeAt = blockedByMe.Int64, hasBlockedMe.Int64
+		u.BlockedAt = max(u.BlockedByMeAt, u.HasBlockedMeAt)
 	}
 	return &u, nil
 }
@@ -80,7 +84,7 @@ func (q *queries) CreateUser(ctx context.Context, appID string, u *parley.User) 
 }
 
 // User returns a user, deleted ones included (check DeletedAt), or
-// ErrNotFound. With viewer set, it fills BlockedByMe and HasBlockedMe.
+// ErrNotFound. With viewer set, it fills the block relation to the viewer.
 func (q *queries) User(ctx context.Context, appID, uid, viewer string) (*parley.User, error) {
 	query := `SELECT ` + userColumns
 	var args []any

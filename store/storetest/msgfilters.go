@@ -25,6 +25,8 @@ import (
 //	10  g             ann   "first draft", edited at +21 to "edited text" +10
 //	11  g             ann   action groupMember                      +11
 //	12  ann_user_dan  ann   video with an attachment                +12
+//
+// bob subscribed to the threads of 1 and 7.
 func seedFilterMessages(t *testing.T, s parley.Store) string {
 	t.Helper()
 	ctx := t.Context()
@@ -83,6 +85,9 @@ func seedFilterMessages(t *testing.T, s parley.Store) string {
 	}
 	ms[0].ReplyCount, ms[0].UpdatedAt = 1, t0+22
 	must(t, s.UpdateMessage(ctx, a.ID, ms[0]), "UpdateMessage (reply count)")
+	for _, id := range []int64{1, 7} {
+		must(t, s.SetThreadSubscription(ctx, a.ID, "bob", id, true, t0+23), "SetThreadSubscription")
+	}
 	ms[8].Data = parley.MessageData{}
 	ms[8].DeletedAt, ms[8].DeletedBy, ms[8].UpdatedAt = t0+20, "bob", t0+20
 	must(t, s.UpdateMessage(ctx, a.ID, ms[8]), "UpdateMessage (soft delete)")
@@ -116,6 +121,10 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 		{"FromStart", "FromStart", F{FromStart: true, Limit: 2}, []int64{1, 2}},
 		{"ParentID", "ParentID", F{ParentID: 1}, []int64{6}},
 		{"HideReplies", "HideReplies", F{HideReplies: true}, []int64{1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12}},
+		{"HasReplies", "HasReplies", F{HasReplies: true}, []int64{1}},
+		{"ThreadsOfSender", "ThreadsOf", F{ThreadsOf: "ann"}, []int64{1}},
+		{"ThreadsOfSubscriber", "ThreadsOf", F{ThreadsOf: "bob"}, []int64{1, 7}},
+		{"ThreadsOfViewer", "ThreadsOf", F{ThreadsOf: "bob", Viewer: "cid"}, []int64{7}},
 		{"Categories", "Categories", F{Categories: []string{parley.CategoryCustom, parley.CategoryAction}}, []int64{8, 11}},
 		{"Types", "Types", F{Types: []string{parley.TypeImage}}, []int64{5}},
 

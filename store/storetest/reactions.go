@@ -26,18 +26,22 @@ func TestReactions(t *testing.T, newStore func(t *testing.T) parley.Store) {
 			"AddReaction "+uid+" "+reaction)
 	}
 	type who struct{ UID, Reaction string }
-	listed := func(t *testing.T, s parley.Tx, appID string, id int64, reaction string, p parley.Page) ([]who, int) {
+	// listed lists reactions and checks that ids rise; last is the last id.
+	listed := func(t *testing.T, s parley.Tx, appID string, id int64, f parley.ReactionFilter) (got []who, last int64) {
 		t.Helper()
-		rs, total, err := s.Reactions(t.Context(), appID, id, reaction, p)
+		rs, err := s.Reactions(t.Context(), appID, id, f)
 		must(t, err, "Reactions")
-		out := []who{}
+		got, last = []who{}, f.AfterID
 		for _, r := range rs {
 			if r.MessageID != id || r.User == nil || r.User.UID != r.UID {
 				t.Errorf("reaction %+v: wrong message or user", r)
 			}
-			out = append(out, who{r.UID, r.Reaction})
+			if r.ID <= last {
+				t.Errorf("reaction %+v: id not above %d", r, last)
+			}
+			got, last = append(got, who{r.UID, r.Reaction}), r.ID
 		}
-		return out, total
+		return got, last
 	}
 
 	t.Run("AddRemove", func(t *testing.T) {
@@ -55,34 +59,54 @@ func TestReactions(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		must(t, s.RemoveReaction(ctx, appID, 1, "bob", "👍"), "RemoveReaction")
 		wantErr(t, s.RemoveReaction(ctx, appID, 1, "bob", "👍"), parley.ErrNotFound, "RemoveReaction twice")
 		wantErr(t, s.RemoveReaction(ctx, appID, 1, "cid", "❤️"), parley.ErrNotFound, "RemoveReaction of another user's")
-		got, total := listed(t, s, appID, 1, "", parley.Page{})
+		got, _ := listed(t, s, appID, 1, parley.ReactionFilter{})
 		wantEqual(t, []who{{"bob", "❤️"}}, got, "reactions left")
-		wantEqual(t, 1, total, "total")
+	})
+
+	t.Run("IDsRiseAndAreNotReused", func(t *testing.T) {
+		s, appID := setup(t)
+		ctx := t.Context()
+		r1 := &parley.Reaction{MessageID: 1, UID: "bob", Reaction: "👍", ReactedAt: t0}
+		r2 := &parley.Reaction{MessageID: 2, UID: "bob", Reaction: "👍", ReactedAt: t0}
+		must(t, s.AddReaction(ctx, appID, r1), "AddReaction")
+		must(t, s.AddReaction(ctx, appID, r2), "AddReaction")
+		if r1.ID <= 0 || r2.ID <= r1.ID {
+			t.Fatalf("ids %d, %d: want positive and rising", r1.ID, r2.ID)
+		}
+		must(t, s.RemoveReaction(ctx, appID, 2, "bob", "👍"), "RemoveReaction")
+		r3 := &parley.Reaction{MessageID: 2, UID: "bob", Reaction: "👍", ReactedAt: t0 + 1}
+		must(t, s.AddReaction(ctx, appID, r3), "AddReaction again")
+		if r3.ID <= r2.ID {
+			t.Errorf("id %d after removing %d: an id was reused", r3.ID, r2.ID)
+		}
 	})
 
 	t.Run("List", func(t *testing.T) {
 		s, appID := setup(t)
-		react(t, s, appID, 1, "cid", "👍", t0+2)
-		react(t, s, appID, 1, "bob", "👍", t0+2) // same second: by uid
 		react(t, s, appID, 1, "ann", "❤️", t0+1)
-		react(t, s, appID, 1, "ann", "👍", t0+3)
-		react(t, s, appID, 1, "bob", "😂", t0+2) // same second and user: by emoji
+		react(t, s, appID, 1, "bob", "👍", t0+2)
+		react(t, s, appID, 1, "bob", "😂", t0+2)
+		react(t, s, appID, 1, "cid", "👍", t0+2)
 		react(t, s, appID, 2, "cid", "👍", t0)
-		got, total := listed(t, s, appID, 1, "", parley.Page{})
-		wantEqual(t, []who{{"ann", "❤️"}, {"bob", "👍"}, {"bob", "😂"}, {"cid", "👍"}, {"ann", "👍"}}, got, "all reactions, oldest first")
-		wantEqual(t, 5, total, "total")
-		got, total = listed(t, s, appID, 1, "👍", parley.Page{})
+		react(t, s, appID, 1, "ann", "👍", t0+3)
+		got, _ := listed(t, s, appID, 1, parley.ReactionFilter{})
+		wantEqual(t, []who{{"ann", "❤️"}, {"bob", "👍"}, {"bob", "😂"}, {"cid", "👍"}, {"ann", "👍"}}, got, "all reactions, in the order added")
+		got, _ = listed(t, s, appID, 1, parley.ReactionFilter{Reaction: "👍"})
 		wantEqual(t, []who{{"bob", "👍"}, {"cid", "👍"}, {"ann", "👍"}}, got, "one emoji")
-		wantEqual(t, 3, total, "total of one emoji")
-		got, total = listed(t, s, appID, 1, "👍", parley.Page{Page: 2, PerPage: 2})
-		wantEqual(t, []who{{"ann", "👍"}}, got, "second page")
-		wantEqual(t, 3, total, "total of a page")
-		got, total = listed(t, s, appID, 3, "", parley.Page{})
+		got, last := listed(t, s, appID, 1, parley.ReactionFilter{Reaction: "👍", Limit: 2})
+		wantEqual(t, []who{{"bob", "👍"}, {"cid", "👍"}}, got, "first page")
+		got, last = listed(t, s, appID, 1, parley.ReactionFilter{Reaction: "👍", Limit: 2, AfterID: last})
+		wantEqual(t, []who{{"ann", "👍"}}, got, "after the cursor")
+		got, _ = listed(t, s, appID, 1, parley.ReactionFilter{Reaction: "👍", Limit: 2, AfterID: last})
+		wantEqual(t, []who{}, got, "past the end")
+		got, _ = listed(t, s, appID, 3, parley.ReactionFilter{})
 		wantEqual(t, []who{}, got, "no reactions")
-		wantEqual(t, 0, total, "total of none")
 		// The user is as User returns it, without viewer fields.
-		rs, _, err := s.Reactions(t.Context(), appID, 1, "❤️", parley.Page{})
+		rs, err := s.Reactions(t.Context(), appID, 1, parley.ReactionFilter{Reaction: "❤️"})
 		must(t, err, "Reactions")
+		if len(rs) == 1 {
+			rs[0].ID = 0 // checked by listed
+		}
 		wantEqual(t, []*parley.Reaction{{MessageID: 1, UID: "ann", Reaction: "❤️", ReactedAt: t0 + 1, User: fullUser("ann")}},
 			rs, "reaction with its user")
 	})
@@ -117,7 +141,7 @@ func TestReactions(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		react(t, s, appID, 1, "cid", "👍", t0)
 		must(t, s.AddInteraction(t.Context(), appID, 1, parley.Interaction{UID: "bob", ElementID: "a", InteractedAt: t0}), "AddInteraction")
 		must(t, s.PurgeUser(t.Context(), appID, "bob"), "PurgeUser")
-		got, _ := listed(t, s, appID, 1, "", parley.Page{})
+		got, _ := listed(t, s, appID, 1, parley.ReactionFilter{})
 		wantEqual(t, []who{{"cid", "👍"}}, got, "reactions after bob went")
 		ins, err := s.Interactions(t.Context(), appID, 1)
 		must(t, err, "Interactions")
@@ -160,9 +184,8 @@ func TestReactions(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		b := MustCreateApp(t, s)
 		MustCreateUser(t, s, b.ID, "bob")
 		mustAppend(t, s, b.ID, groupMessage("g", "bob"))
-		got, total := listed(t, s, b.ID, 1, "", parley.Page{})
+		got, _ := listed(t, s, b.ID, 1, parley.ReactionFilter{})
 		wantEqual(t, []who{}, got, "B's reactions")
-		wantEqual(t, 0, total, "B's total")
 		counts, err := s.ReactionCounts(ctx, b.ID, "bob", []int64{1})
 		must(t, err, "ReactionCounts")
 		wantEqual(t, 0, len(counts), "B's counts")

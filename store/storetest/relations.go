@@ -100,6 +100,33 @@ func TestRelations(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		wantBlocked(t, s, appID, "ann", "bob", false, false)
 	})
 
+	t.Run("RelationsOfOneUser", func(t *testing.T) {
+		s, appID := setup(t)
+		MustCreateUser(t, s, appID, "dan")
+		must(t, s.AddFriend(t.Context(), appID, "ann", "cid", t0), "AddFriend ann cid")
+		must(t, s.AddFriend(t.Context(), appID, "bob", "ann", t0), "AddFriend bob ann")
+		must(t, s.Block(t.Context(), appID, "ann", "dan", t0), "Block ann dan")
+		must(t, s.Block(t.Context(), appID, "bob", "ann", t0), "Block bob ann")
+		must(t, s.Block(t.Context(), appID, "ann", "bob", t0), "Block ann bob (both ways)")
+		must(t, s.Block(t.Context(), appID, "cid", "dan", t0), "Block cid dan (not ann's)")
+		friends, blocked, err := s.Relations(t.Context(), appID, "ann")
+		must(t, err, "Relations")
+		wantEqual(t, []string{"bob", "cid"}, friends, "ann's friends")
+		wantEqual(t, []string{"bob", "dan"}, blocked, "ann's block relations")
+		friends, blocked, err = s.Relations(t.Context(), appID, "nobody")
+		must(t, err, "Relations of nobody")
+		if len(friends)+len(blocked) != 0 {
+			t.Errorf("nobody's relations: %v %v", friends, blocked)
+		}
+		other := MustCreateApp(t, s)
+		MustCreateUser(t, s, other.ID, "ann")
+		friends, blocked, err = s.Relations(t.Context(), other.ID, "ann")
+		must(t, err, "Relations in another app")
+		if len(friends)+len(blocked) != 0 {
+			t.Errorf("ann's relations in another app: %v %v", friends, blocked)
+		}
+	})
+
 	t.Run("AppIsolation", func(t *testing.T) {
 		s, appA := setup(t)
 		b := MustCreateApp(t, s)
