@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,15 +107,19 @@ func TestOneToOne(t *testing.T) {
 	rb.await(t, "text", withID(m.ID))
 
 	t.Run("edit", func(t *testing.T) {
-		if _, err := alice.EditText(ctx, m.ID, "lunch at 12:30?"); err != nil {
+		edited, err := alice.EditText(ctx, m.ID, "lunch at 12:30?")
+		if err != nil {
 			t.Fatal(err)
+		}
+		if edited.ID != m.ID || edited.Data.Text != "lunch at 12:30?" || edited.EditedAt == 0 {
+			t.Errorf("EditText returned %+v, want the message as edited", edited)
 		}
 		got := rb.await(t, "edited", withID(m.ID))
 		if got.msg.Data.Text != "lunch at 12:30?" || got.msg.EditedBy != "alice" || got.action.Data.Action != parley.ActionEdited {
 			t.Errorf("bob heard the edit as %+v / %+v", got.msg, got.action)
 		}
 		// Only the sender edits.
-		_, err := bob.EditText(ctx, m.ID, "mine now")
+		_, err = bob.EditText(ctx, m.ID, "mine now")
 		mustCode(t, err, parley.CodeNotASender)
 	})
 
@@ -128,9 +133,36 @@ func TestOneToOne(t *testing.T) {
 		}
 		_, err := bob.AddReaction(ctx, m.ID, "👍")
 		mustCode(t, err, parley.CodeAlreadyReacted)
+		if _, err := alice.AddReaction(ctx, m.ID, "❤️"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := alice.AddReaction(ctx, m.ID, "👍"); err != nil {
+			t.Fatal(err)
+		}
 		rs, err := alice.Reactions(m.ID).Reaction("👍").Fetch(ctx)
-		if err != nil || len(rs.Items) != 1 || rs.Items[0].UID != "bob" {
-			t.Fatalf("reactions: %+v, %v", rs, err)
+		if err != nil || len(rs.Reactions) != 2 || rs.Reactions[0].UID != "bob" || rs.Reactions[1].UID != "alice" {
+			t.Fatalf("👍 reactions, in the order made: %+v, %v", rs, err)
+		}
+		// Paged by cursor, one at a time: each once, in order.
+		var paged []string
+		all := alice.Reactions(m.ID).Limit(1)
+		for {
+			page, err := all.FetchNext(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			paged = append(paged, page[0].UID+page[0].Reaction)
+		}
+		if want := []string{"bob👍", "alice❤️", "alice👍"}; !slices.Equal(paged, want) {
+			t.Errorf("reactions paged as %v, want %v", paged, want)
+		}
+		for _, r := range []string{"❤️", "👍"} {
+			if _, err := alice.RemoveReaction(ctx, m.ID, r); err != nil {
+				t.Fatal(err)
+			}
 		}
 		msg, err := bob.RemoveReaction(ctx, m.ID, "👍")
 		if err != nil || len(msg.Data.Reactions) != 0 {
@@ -230,6 +262,24 @@ func TestOneToOne(t *testing.T) {
 		}
 		_, err = bad.Me(ctx)
 		mustCode(t, err, client.CodeNotLoggedIn)
+	})
+
+	t.Run("friends", func(t *testing.T) {
+		res, err := s.key().AddFriends(ctx, "alice", "bob", "nobody")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res["bob"].Success || res["nobody"].Success || res["nobody"].Error.Code != parley.CodeUIDNotFound {
+			t.Errorf("add friends %+v", res)
+		}
+		fs, err := alice.Users().FriendsOnly().Fetch(ctx)
+		if err != nil || len(fs.Items) != 1 || fs.Items[0].UID != "bob" {
+			t.Errorf("alice's friends %+v, %v", fs, err)
+		}
+		res, err = s.key().RemoveFriends(ctx, "alice", "bob")
+		if err != nil || !res["bob"].Success || len(res) != 1 {
+			t.Errorf("remove friends %+v, %v", res, err)
+		}
 	})
 
 	t.Run("conversations and unread counts", func(t *testing.T) {

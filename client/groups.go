@@ -11,7 +11,7 @@ import (
 // of its member lists.
 type groupCreated struct {
 	parley.Group
-	Members map[string]parley.BulkResult `json:"members"`
+	Members bulk `json:"members"`
 }
 
 // CreateGroup creates a group owned by the logged-in user, with the members
@@ -78,7 +78,7 @@ func (c *Client) AddMembers(ctx context.Context, guid string, lists parley.Membe
 }
 
 func (k caller) addMembers(ctx context.Context, guid string, lists parley.MemberLists) (map[string]parley.BulkResult, error) {
-	var res map[string]parley.BulkResult
+	var res bulk
 	_, err := k.call(ctx, http.MethodPost, path("groups", guid, "members"), nil, lists, &res)
 	return res, err
 }

@@ -171,9 +171,19 @@ func (c *Client) MessageReceipts(ctx context.Context, id int64) ([]parley.Receip
 	return out.Receipts, err
 }
 
-// EditMessage changes a message the user sent: its text, metadata or tags.
+// EditMessage changes a message the user sent (its text, metadata or tags)
+// and returns it as edited.
 func (c *Client) EditMessage(ctx context.Context, id int64, in parley.MessageUpdate) (*parley.Message, error) {
-	return c.caller().message(ctx, http.MethodPut, path("messages", idString(id)), in)
+	m, err := c.caller().message(ctx, http.MethodPut, path("messages", idString(id)), in)
+	if err != nil {
+		return nil, err
+	}
+	// The server answers the "edited" action message, as CometChat's API
+	// does; the message as edited is its "on" entity.
+	if on, ok := m.Data.Entities["on"].Entity.(*parley.Message); ok && m.Category == parley.CategoryAction {
+		return on, nil
+	}
+	return m, nil
 }
 
 // EditText changes the text of a text message the user sent.

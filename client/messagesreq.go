@@ -2,10 +2,7 @@ package client
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -17,25 +14,12 @@ import (
 // messages; Before(id) the newest older than id; After(id) the oldest
 // newer than id; FromStart the oldest. A request is for one goroutine at
 // a time.
-type MessagesRequest struct {
-	k     caller
-	path  string
-	q     url.Values
-	limit int
-
-	before, after         int64 // id cursors
-	beforeTime, afterTime int64 // sentAt cursors
-	fromStart             bool
-
-	// FetchPrevious and FetchNext's positions.
-	prev, next         int64
-	prevDone, nextUsed bool
-}
+type MessagesRequest struct{ cursorList }
 
 // Messages returns a request for pages of every message the user may see:
 // their one-to-one messages and their groups' while they were members.
 func (c *Client) Messages() *MessagesRequest {
-	return &MessagesRequest{k: c.caller(), path: path("messages"), q: url.Values{}}
+	return &MessagesRequest{newCursorList(c.caller(), path("messages"))}
 }
 
 // MessagePage is one page of messages.
@@ -105,18 +89,15 @@ func (r *MessagesRequest) FromStart() *MessagesRequest {
 }
 
 func (r *MessagesRequest) set(k, v string) *MessagesRequest {
-	if v == "" {
-		r.q.Del(k)
-	} else {
-		r.q.Set(k, v)
-	}
+	r.cursorList.set(k, v)
 	return r
 }
 
 func (r *MessagesRequest) flag(k string) *MessagesRequest { return r.set(k, "true") }
 
 func (r *MessagesRequest) list(k string, vs []string) *MessagesRequest {
-	return r.set(k, strings.Join(vs, ","))
+	r.setList(k, vs)
+	return r
 }
 
 func (r *MessagesRequest) time(k string, ts int64) *MessagesRequest {
@@ -200,72 +181,13 @@ func (r *MessagesRequest) UpdatedSince(ts int64) *MessagesRequest { return r.tim
 // since then.
 func (r *MessagesRequest) OnlyUpdates() *MessagesRequest { return r.flag("onlyUpdates") }
 
-// query is the request's query for one page at a cursor.
-func (r *MessagesRequest) query(before, after int64, fromStart bool) (url.Values, bool) {
-	q := url.Values{}
-	for k, v := range r.q {
-		q[k] = v
-	}
-	if r.limit > 0 {
-		q.Set("limit", strconv.Itoa(r.limit))
-	}
-	appending := false
-	switch {
-	case after > 0:
-		q.Set("id", idString(after))
-		appending = true
-	case before > 0:
-		q.Set("id", idString(before))
-	case r.afterTime > 0:
-		q.Set("sentAt", strconv.FormatInt(r.afterTime, 10))
-		appending = true
-	case r.beforeTime > 0:
-		q.Set("sentAt", strconv.FormatInt(r.beforeTime, 10))
-	case fromStart:
-		appending = true
-	}
-	if appending {
-		q.Set("affix", parley.AffixAppend)
-	} else if q.Has("id") || q.Has("sentAt") {
-		q.Set("affix", parley.AffixPrepend)
-	}
-	return q, appending
-}
-
 // Fetch reads the page at the request's cursor.
 func (r *MessagesRequest) Fetch(ctx context.Context) (*MessagePage, error) {
-	return r.fetch(ctx, r.before, r.after, r.fromStart)
-}
-
-func (r *MessagesRequest) fetch(ctx context.Context, before, after int64, fromStart bool) (*MessagePage, error) {
-	q, appending := r.query(before, after, fromStart)
-	var ms []*parley.Message
-	m, err := r.k.call(ctx, http.MethodGet, r.path, q, nil, &ms)
+	p, err := cursorFetch(ctx, &r.cursorList, r.before, r.after, r.fromStart, messageID)
 	if err != nil {
 		return nil, err
 	}
-	for _, msg := range ms {
-		typeEntities(msg)
-	}
-	p := &MessagePage{Messages: ms}
-	if appending {
-		p.Next = after
-	} else {
-		p.Next = before
-	}
-	if n := len(ms); n > 0 {
-		if appending {
-			p.Next = ms[n-1].ID
-		} else {
-			p.Next = ms[0].ID
-		}
-		limit := r.limit
-		if m.Current != nil && m.Current.Limit > 0 {
-			limit = m.Current.Limit
-		}
-		p.More = limit > 0 && n >= limit
-	}
-	return p, nil
+	return &MessagePage{Messages: typed(p.items), Next: p.next, More: p.more}, nil
 }
 
 // FetchPrevious reads, call after call, older and older pages: the first
@@ -273,19 +195,8 @@ func (r *MessagesRequest) fetch(ctx context.Context, before, after int64, fromSt
 // before the oldest message so far. It returns an empty slice when no
 // older message is left.
 func (r *MessagesRequest) FetchPrevious(ctx context.Context) ([]*parley.Message, error) {
-	if r.prevDone {
-		return []*parley.Message{}, nil
-	}
-	before := r.prev
-	if before == 0 {
-		before = r.before
-	}
-	p, err := r.fetch(ctx, before, 0, false)
-	if err != nil {
-		return nil, err
-	}
-	r.prev, r.prevDone = p.Next, !p.More
-	return p.Messages, nil
+	ms, err := cursorPrevious(ctx, &r.cursorList, messageID)
+	return typed(ms), err
 }
 
 // FetchNext reads, call after call, newer and newer pages: the first at
@@ -293,16 +204,17 @@ func (r *MessagesRequest) FetchPrevious(ctx context.Context) ([]*parley.Message,
 // after the newest message so far. Once it is up to date it returns an
 // empty slice, until new messages come: it may be polled.
 func (r *MessagesRequest) FetchNext(ctx context.Context) ([]*parley.Message, error) {
-	after := r.next
-	if !r.nextUsed {
-		after = r.after
+	ms, err := cursorNext(ctx, &r.cursorList, messageID)
+	return typed(ms), err
+}
+
+// messageID is a message's cursor.
+func messageID(m *parley.Message) int64 { return m.ID }
+
+// typed types the entities of messages out of a page.
+func typed(ms []*parley.Message) []*parley.Message {
+	for _, m := range ms {
+		typeEntities(m)
 	}
-	fromStart := after == 0 // nothing seen yet: from the cursor's time, or the start
-	p, err := r.fetch(ctx, 0, after, fromStart)
-	if err != nil {
-		return nil, err
-	}
-	r.nextUsed = true
-	r.next = p.Next
-	return p.Messages, nil
+	return ms
 }

@@ -274,6 +274,45 @@ func TestMessageFilters(t *testing.T) {
 	}
 	_, err = bob.Messages().Categories("bogus").Fetch(ctx)
 	mustCode(t, err, parley.CodeInvalidCategory)
+
+	// Threads: bob replied, so he follows plain's thread; alice sent it.
+	threads := func(c *client.Client) []int64 {
+		t.Helper()
+		p, err := c.Threads().ParticipatedByMe().Fetch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, th := range p.Threads {
+			ids = append(ids, th.ParentMessageID)
+		}
+		return ids
+	}
+	p, err := bob.Threads().WithUser("alice").Fetch(ctx)
+	if err != nil || len(p.Threads) != 1 {
+		t.Fatalf("threads %+v, %v", p, err)
+	}
+	if th := p.Threads[0]; th.ParentMessageID != plain.ID || th.ReplyCount != 1 || th.LastReply == nil ||
+		th.LastReply.ID != reply.ID || !th.Subscribed || th.ParentMessage.Data.Text != "a zebra crossing" {
+		t.Errorf("thread %+v", th)
+	}
+	if got := threads(alice); !slices.Equal(got, []int64{plain.ID}) {
+		t.Errorf("alice follows %v", got)
+	}
+	if err := alice.UnsubscribeThread(ctx, plain.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := threads(alice); len(got) != 0 {
+		t.Errorf("alice follows %v after unsubscribing", got)
+	}
+	if err := alice.SubscribeThread(ctx, image.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := threads(alice); !slices.Equal(got, []int64{image.ID}) {
+		t.Errorf("alice follows %v after subscribing to %d", got, image.ID)
+	}
+	err = alice.SubscribeThread(ctx, reply.ID)
+	mustCode(t, err, parley.CodeThreadNesting)
 }
 
 // manual is the settings of a client that never connects (manual mode):

@@ -111,7 +111,6 @@ func TestListQuery(t *testing.T) {
 			GroupTags("g").WithTags().WithUserAndGroupTags().Unread().q,
 			url.Values{"perPage": {"4"}, "page": {"3"}, "conversationType": {"group"}, "searchKey": {"t"}, "tags": {"p"},
 				"userTags": {"u"}, "groupTags": {"g"}, "withTags": {"true"}, "withUserAndGroupTags": {"true"}, "unread": {"true"}}},
-		{"reactions", c.Reactions(4).Limit(2).Page(1).q, url.Values{"perPage": {"2"}, "page": {"1"}}},
 		{"roles", c.Roles().Limit(2).Page(3).q, url.Values{"perPage": {"2"}, "page": {"3"}}},
 	}
 	for _, cs := range cases {
@@ -119,7 +118,14 @@ func TestListQuery(t *testing.T) {
 			t.Errorf("%s: query %v, want %v", cs.name, cs.q, cs.want)
 		}
 	}
-	if p := c.Reactions(4).Reaction("👍").path; p != "/v3/messages/4/reactions/%F0%9F%91%8D" {
-		t.Errorf("reaction path %s", p)
+	r := c.Reactions(4).Reaction("👍").Limit(2).After(9)
+	if q, _ := r.query(0, r.after, r.fromStart); r.path != "/v3/messages/4/reactions/%F0%9F%91%8D" ||
+		!reflect.DeepEqual(q, url.Values{"limit": {"2"}, "id": {"9"}, "affix": {"append"}}) {
+		t.Errorf("reactions: path %s, query %v", r.path, q)
+	}
+	th := c.Threads().WithGroup("team").ParticipatedByMe().Limit(5).Before(30)
+	if q, _ := th.query(th.before, 0, false); th.path != "/v3/groups/team/threads" ||
+		!reflect.DeepEqual(q, url.Values{"participatedByMe": {"true"}, "limit": {"5"}, "id": {"30"}, "affix": {"prepend"}}) {
+		t.Errorf("threads: path %s, query %v", th.path, q)
 	}
 }

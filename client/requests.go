@@ -378,43 +378,6 @@ func (r *ConversationsRequest) FetchNext(ctx context.Context) ([]*parley.Convers
 	return cs, err
 }
 
-// ReactionsRequest pages through who reacted to a message, oldest first.
-type ReactionsRequest struct {
-	listRequest
-	id int64
-}
-
-// Reactions returns a request for pages of a message's reactions.
-func (c *Client) Reactions(id int64) *ReactionsRequest {
-	return &ReactionsRequest{listRequest: newList(c.caller(), path("messages", idString(id), "reactions")), id: id}
-}
-
-// Limit sets the page size.
-func (r *ReactionsRequest) Limit(n int) *ReactionsRequest { r.setInt("perPage", n); return r }
-
-// Page picks the page Fetch reads (from 1) and FetchNext starts at.
-func (r *ReactionsRequest) Page(n int) *ReactionsRequest { r.setInt("page", n); return r }
-
-// Reaction keeps one reaction (an emoji) only.
-func (r *ReactionsRequest) Reaction(reaction string) *ReactionsRequest {
-	if reaction == "" {
-		r.path = path("messages", idString(r.id), "reactions")
-	} else {
-		r.path = path("messages", idString(r.id), "reactions", reaction)
-	}
-	return r
-}
-
-// Fetch reads the page the request names.
-func (r *ReactionsRequest) Fetch(ctx context.Context) (*Page[*parley.Reaction], error) {
-	return fetchPage[*parley.Reaction](ctx, &r.listRequest, 0)
-}
-
-// FetchNext reads the next page; an empty slice when there are no more.
-func (r *ReactionsRequest) FetchNext(ctx context.Context) ([]*parley.Reaction, error) {
-	return fetchNext[*parley.Reaction](ctx, &r.listRequest)
-}
-
 // RolesRequest pages through the app's roles, by id.
 type RolesRequest struct{ listRequest }
 

@@ -141,14 +141,14 @@ func (s *Server) AuthTokens(ctx context.Context, uid string) ([]*parley.AuthToke
 // AddFriends makes uid and each of friends friends; the answer holds one
 // result per uid.
 func (s *Server) AddFriends(ctx context.Context, uid string, friends ...string) (map[string]parley.BulkResult, error) {
-	var res map[string]parley.BulkResult
+	var res bulk
 	_, err := s.call(ctx, http.MethodPost, path("users", uid, "friends"), nil, map[string][]string{"accepted": friends}, &res)
 	return res, err
 }
 
 // RemoveFriends ends uid's friendship with each of friends.
 func (s *Server) RemoveFriends(ctx context.Context, uid string, friends ...string) (map[string]parley.BulkResult, error) {
-	var res map[string]parley.BulkResult
+	var res bulk
 	_, err := s.call(ctx, http.MethodDelete, path("users", uid, "friends"), nil, map[string][]string{"friends": friends}, &res)
 	return res, err
 }

@@ -27,14 +27,14 @@ func (c *Client) Users() *UsersRequest { return newUsersRequest(c.caller(), path
 // between them, either way, and neither sees the other's presence. The
 // answer holds one result per uid.
 func (c *Client) BlockUsers(ctx context.Context, uids ...string) (map[string]parley.BulkResult, error) {
-	var res map[string]parley.BulkResult
+	var res bulk
 	_, err := c.call(ctx, http.MethodPost, path("blockedusers"), nil, map[string][]string{"blockedUids": uids}, &res)
 	return res, err
 }
 
 // UnblockUsers lifts the logged-in user's blocks of uids.
 func (c *Client) UnblockUsers(ctx context.Context, uids ...string) (map[string]parley.BulkResult, error) {
-	var res map[string]parley.BulkResult
+	var res bulk
 	_, err := c.call(ctx, http.MethodDelete, path("blockedusers"), nil, map[string][]string{"blockedUids": uids}, &res)
 	return res, err
 }
