@@ -161,7 +161,7 @@ func TestResumeTruncated(t *testing.T) {
 // what was missed, and the SDK's pings keep an idle connection open past
 // the server's idle timeout.
 func TestManualMode(t *testing.T) {
-	const idle = 600 * time.Millisecond
+	const idle = 900 * time.Millisecond
 	s := newServer(t, func(c *realtime.Config) {
 		c.WS.IdleTimeout = idle
 		c.WS.PingInterval = time.Hour // the server's pings would keep it open; only the client's may
@@ -169,7 +169,7 @@ func TestManualMode(t *testing.T) {
 	ctx := context.Background()
 	alice, ra := s.user(t, "alice")
 	st := manual(s, "bob")
-	st.PingInterval = idle / 4
+	st.PingInterval = idle / 6
 	bob, rb := s.user(t, "bob", st)
 	status := func(want string) func() error {
 		return func() error {

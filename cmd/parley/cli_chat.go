@@ -321,29 +321,44 @@ func (v *chatView) live(m *parley.Message) {
 		return
 	}
 	v.mu.Unlock()
-	v.show(context.Background(), m)
+	v.show(m)
+	v.markRead(context.Background(), m)
 }
 
 // ready prints the history, then the live messages held back.
 func (v *chatView) ready(ctx context.Context, history []*parley.Message) {
 	for _, m := range history {
-		v.show(ctx, m)
+		v.show(m)
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	var last *parley.Message
 	if n := len(history); n > 0 {
-		v.last = history[n-1].ID
+		last = history[n-1]
+		v.last = last.ID
 	}
 	for _, m := range v.pending {
 		if m.ID > v.last {
-			v.show(ctx, m)
+			v.show(m)
+			last = m
 		}
 	}
 	v.pending, v.shown = nil, true
+	if last != nil {
+		v.markRead(ctx, last) // a watermark: everything shown so far
+	}
 }
 
-// show prints a message and marks it read.
-func (v *chatView) show(ctx context.Context, m *parley.Message) {
+// markRead tells the other side that the user read m (and what came
+// before it), unless the user sent it.
+func (v *chatView) markRead(ctx context.Context, m *parley.Message) {
+	if m.Sender != v.me && m.Category != parley.CategoryAction {
+		_ = v.c.MarkRead(ctx, m)
+	}
+}
+
+// show prints a message.
+func (v *chatView) show(m *parley.Message) {
 	text := m.Data.Text
 	switch {
 	case m.Category == parley.CategoryAction:
@@ -359,7 +374,4 @@ func (v *chatView) show(ctx context.Context, m *parley.Message) {
 		text = strings.TrimSpace(fmt.Sprintf("[%s %s] %s", m.Category, m.Type, text))
 	}
 	fmt.Fprintf(v.w, "[%s] %s: %s\n", time.Unix(m.SentAt, 0).Format("15:04"), m.Sender, text)
-	if m.Sender != v.me && v.c != nil {
-		_ = v.c.MarkRead(ctx, m) // the other side sees it read
-	}
 }

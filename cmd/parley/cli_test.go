@@ -299,11 +299,19 @@ func TestCLIChat(t *testing.T) {
 	}
 	defer alice.Close()
 	heard := make(chan string, 10)
-	alice.OnMessage(client.MessageListener{OnText: func(m *parley.Message) {
-		if m.Sender == "bob" {
-			heard <- m.Data.Text
-		}
-	}})
+	read := make(chan int64, 10)
+	alice.OnMessage(client.MessageListener{
+		OnText: func(m *parley.Message) {
+			if m.Sender == "bob" {
+				heard <- m.Data.Text
+			}
+		},
+		OnRead: func(r client.MessageReceipt) {
+			if r.Reader != nil && r.Reader.UID == "bob" {
+				read <- r.MessageID
+			}
+		},
+	})
 	if _, err := alice.LoginWithAuthKey(ctx, "alice", s.sec.AuthKey); err != nil {
 		t.Fatal(err)
 	}
@@ -325,6 +333,11 @@ func TestCLIChat(t *testing.T) {
 	}
 	shows("alice: earlier message")
 	shows("type a line")
+	select { // the history shown is read: alice hears it
+	case <-read:
+	case <-time.After(20 * time.Second):
+		t.Fatal("showing the history sent no read receipt")
+	}
 	if err := alice.StartTyping(ctx, client.ToUser("bob"), nil); err != nil {
 		t.Fatal(err)
 	}
