@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 )
 
@@ -14,6 +15,8 @@ const usage = `Parley: a self-hosted chat platform.
 Usage:
   parley serve [flags]   run the server (see parley serve -h)
   parley version         print the version and the revision it was built from (also --version)
+  parley apps|keys|users|tokens|groups|send|listen|chat ...
+                         talk to a server (see parley help cli)
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -29,8 +32,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, version(debug.ReadBuildInfo()))
 		return 0
 	case "help", "-h", "--help":
+		if len(args) > 1 && args[1] == "cli" {
+			fmt.Fprint(stdout, cliUsage)
+			return 0
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "apps", "keys", "users", "tokens", "groups", "send", "listen", "chat":
+		return cli(ctx, args, os.Stdin, stdout, stderr) // cli.go
 	}
 	fmt.Fprintf(stderr, "parley: unknown command %q\n\n%s", args[0], usage)
 	return 2
