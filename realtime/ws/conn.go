@@ -31,9 +31,9 @@ type Conn struct {
 	// wc is what frames are written to: nc, or the socket under a
 	// counting wrapper (see socketOf), so that a flush is one writev.
 	wc net.Conn
-	rc  syscall.RawConn
-	id  uint64
-	fd  int // registered with a poller; -1 when read by a goroutine
+	rc syscall.RawConn
+	id uint64
+	fd int // registered with a poller; -1 when read by a goroutine
 
 	// rmu is held while bytes are read and parsed and while the Handler is
 	// called, which makes Handler calls for one connection sequential.
