@@ -102,16 +102,26 @@ func (s *Service) UserMessages(ctx context.Context, uid string, q MessageQuery) 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.withUser(ctx, a, uid, &f); err != nil {
+		return nil, err
+	}
+	return s.list(ctx, a, f)
+}
+
+// withUser narrows f to the messages between the actor and the user uid
+// (a user's conversation with them), or, for the app, to every one-to-one
+// message uid sent or received.
+func (s *Service) withUser(ctx context.Context, a parley.Actor, uid string, f *parley.MessageFilter) error {
 	uid, _ = parley.NormalizeID(uid)
 	if _, err := liveUser(ctx, s.store, a.AppID, uid, ""); err != nil {
-		return nil, err
+		return err
 	}
 	if a.IsUser() {
 		f.ConversationID = parley.UserConversationID(a.UID, uid)
 	} else {
 		f.Participant = uid
 	}
-	return s.list(ctx, a, f)
+	return nil
 }
 
 // GroupMessages lists a group's history as the actor may see it: a member

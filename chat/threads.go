@@ -65,14 +65,8 @@ func (s *Service) UserThreads(ctx context.Context, uid string, q ThreadQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	uid, _ = parley.NormalizeID(uid)
-	if _, err := liveUser(ctx, s.store, a.AppID, uid, ""); err != nil {
+	if err := s.withUser(ctx, a, uid, &f); err != nil {
 		return nil, err
-	}
-	if a.IsUser() {
-		f.ConversationID = parley.UserConversationID(a.UID, uid)
-	} else {
-		f.Participant = uid
 	}
 	return s.threads(ctx, a, f)
 }
