@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleychat/parley/internal/syncbuf"
+
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/blob"
 	"github.com/parleychat/parley/store/sqlite"
@@ -34,10 +36,10 @@ func newTestStore(t *testing.T) *sqlite.Store {
 }
 
 // newTestWriter starts a writer on a new store, logging into the buffer.
-func newTestWriter(t *testing.T) (*writer, *sqlite.Store, *syncBuffer) {
+func newTestWriter(t *testing.T) (*writer, *sqlite.Store, *syncbuf.Buffer) {
 	t.Helper()
 	st := newTestStore(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	w := newWriter(st, slog.New(slog.NewTextHandler(&logs, nil)))
 	t.Cleanup(w.close)
 	return w, st, &logs
@@ -302,22 +304,4 @@ func TestSameMUIDMediaSendsInOneBatch(t *testing.T) {
 			t.Errorf("send %d: attachments %+v, want one signed media URL", i, m.Data.Attachments)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer a logger and the test may use at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

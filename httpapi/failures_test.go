@@ -1,16 +1,16 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/parleychat/parley/internal/syncbuf"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/chat"
@@ -24,7 +24,7 @@ import (
 // access log, not a 500 logged as an error.
 func TestClientGoneIs499(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	e := newEnv(t, logTo(&logs))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -44,7 +44,7 @@ func TestClientGoneIs499(t *testing.T) {
 // answered 503 ERR_SERVICE_UNAVAILABLE (retry), logged as a warning.
 func TestShutdownIs503(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	e := newEnv(t, logTo(&logs))
 	e.mustUser(t, "ann")
 	e.Svc.Close()
@@ -59,7 +59,7 @@ func TestShutdownIs503(t *testing.T) {
 // logged with the stack that raised it.
 func TestPanicLogsStack(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	var broken atomic.Bool
 	e := newEnv(t, logTo(&logs), func(c *chat.Config) {
 		c.Now = func() time.Time {
@@ -82,24 +82,6 @@ func TestPanicLogsStack(t *testing.T) {
 func clockBreaks() { panic("the clock broke") }
 
 // logTo is a newEnv option that logs the handler into buf.
-func logTo(buf *syncBuffer) func(*httpapi.Config) {
+func logTo(buf *syncbuf.Buffer) func(*httpapi.Config) {
 	return func(c *httpapi.Config) { c.Logger = slog.New(slog.NewTextHandler(buf, nil)) }
-}
-
-// syncBuffer is a bytes.Buffer a logger and the test may use at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

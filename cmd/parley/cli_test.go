@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleychat/parley/internal/syncbuf"
+
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/client"
 )
@@ -46,7 +48,7 @@ func (s *cliServer) with(args ...string) []string {
 // run runs one CLI command and returns its exit code and output.
 func (s *cliServer) run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	code := cli(context.Background(), s.with(args...), strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
@@ -214,7 +216,7 @@ func TestCLISendListen(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	exited := make(chan int, 1)
 	go func() {
 		exited <- cli(ctx, s.with("listen", "--as", "bob", "--json"), nil, &stdout, &stderr)
@@ -262,7 +264,7 @@ func TestCLISendListen(t *testing.T) {
 	s.fails(t, parley.CodeUIDNotFound, "send", "--as", "alice", "--to", "nobody", "hi")
 	s.fails(t, parley.CodeUIDNotFound, "send", "--as", "ghost", "--to", "bob", "hi")
 	s.fails(t, parley.CodeAPIKeyNotFound, "send", "--as", "alice", "--to", "bob", "hi", "--key", "bad")
-	var lerr syncBuffer
+	var lerr syncbuf.Buffer
 	if code := cli(context.Background(), s.with("listen", "--as", "ghost"), nil, io.Discard, &lerr); code != 1 ||
 		!strings.Contains(lerr.String(), parley.CodeUIDNotFound) {
 		t.Errorf("listen as an unknown user: exit %d, %q", code, lerr.String())
@@ -317,7 +319,7 @@ func TestCLIChat(t *testing.T) {
 	}
 
 	stdinR, stdinW := io.Pipe()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	exited := make(chan int, 1)
 	go func() {
 		exited <- cli(ctx, s.with("chat", "--as", "bob", "--with", "alice"), stdinR, &stdout, &stderr)

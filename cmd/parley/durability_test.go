@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleychat/parley/internal/syncbuf"
 )
 
 // TestMain lets a test run this test binary as the server, in a child
@@ -35,27 +37,8 @@ func TestMain(m *testing.M) {
 type child struct {
 	cmd    *exec.Cmd
 	url    string
-	stdout *syncBuffer
+	stdout *syncbuf.Buffer
 	kill   sync.Once
-}
-
-// syncBuffer is a bytes.Buffer the child's output copier and the test may
-// use at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var servingURL = regexp.MustCompile(`url=(http://\S+)`)
@@ -64,7 +47,7 @@ func startChild(t *testing.T, dir string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+" --operator-token durability-operator-token-0")
-	c := &child{cmd: cmd, stdout: &syncBuffer{}}
+	c := &child{cmd: cmd, stdout: &syncbuf.Buffer{}}
 	cmd.Stdout = c.stdout
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -18,14 +18,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleychat/parley/internal/syncbuf"
+
 	"github.com/parleychat/parley/internal/ratelimit"
 )
 
-// startLogged is start with the log kept (syncBuffer: durability_test.go).
-func startLogged(t *testing.T, cfg Config) (*Main, string, *syncBuffer) {
+// startLogged is start with the log kept (syncbuf.Buffer: durability_test.go).
+func startLogged(t *testing.T, cfg Config) (*Main, string, *syncbuf.Buffer) {
 	t.Helper()
 	var out bytes.Buffer
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	m := NewMain(cfg, &out, logs)
 	if err := m.Open(context.Background()); err != nil {
 		m.Close()

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/parleychat/parley/internal/syncbuf"
 )
 
 // repoRoot is the module's root, where the Makefile is.
@@ -96,7 +98,7 @@ func TestMakeRunInterrupted(t *testing.T) {
 	cmd := makeCmd(t, "run", "BIN="+filepath.Join(dir, "parley"))
 	cmd.Env = append(os.Environ(), "PARLEY_ADDR=127.0.0.1:0", "PARLEY_DATA="+filepath.Join(dir, "data"))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout = out
 	pr, pw, err := os.Pipe()
 	if err != nil {

@@ -1,14 +1,14 @@
 package sqlite
 
 import (
-	"bytes"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/parleychat/parley/internal/syncbuf"
 
 	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/store/storetest"
@@ -65,7 +65,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 // through the store's logger, not slog's global one.
 func TestCheckpointFailureLogged(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	// A file in a directory that does not exist: every checkpoint fails.
 	path := filepath.Join(t.TempDir(), "missing", "parley.db")
@@ -81,22 +81,4 @@ func TestCheckpointFailureLogged(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
