@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleychat/parley/internal/syncbuf"
+
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 )
@@ -240,7 +242,7 @@ func TestWriteTimeout(t *testing.T) {
 // A panic in Message is logged with its stack and closes that connection
 // with 1011; the poller and the other connections go on.
 func TestHandlerPanic(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	h := &testHandler{message: func(c *Conn, p []byte) {
 		if string(p) == "boom" {
 			panic("handler bug")
@@ -340,24 +342,6 @@ func dialErr(url string) error {
 		nc.Close()
 	}
 	return err
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // Sends from many goroutines racing with closes from both sides and with
