@@ -180,7 +180,9 @@ func featureCases() []featureCase {
 			_, _, err := w.svc.BlockedUsers(ctx, "", "", chat.UserQuery{})
 			return err
 		}},
-		{"getCall", func(t *testing.T, w *featureWorld) any { return w.call(t, "other", groupOfOther(t, w).(string), parley.ReceiverGroup) },
+		{"getCall", func(t *testing.T, w *featureWorld) any {
+			return w.call(t, "other", groupOfOther(t, w).(string), parley.ReceiverGroup)
+		},
 			func(w *featureWorld, ctx context.Context, session any) error {
 				_, err := w.svc.Call(ctx, session.(string))
 				return err
