@@ -111,25 +111,33 @@ func (q *queries) Call(ctx context.Context, appID, sessionID string) (*parley.Ca
 	return q.callWhere(ctx, fmt.Sprintf("call %q", sessionID), `app_id = ? AND session_id = ?`, appID, sessionID)
 }
 
+// The conditions that find a user's and a group's active call, along the
+// partial unique indexes that keep them one each (plans_test.go).
+const (
+	activeCallWhere = `(app_id, session_id) = (SELECT app_id, session_id FROM call_participants
+		WHERE app_id = ? AND uid = ? AND active = 1)`
+	activeGroupCallWhere = `app_id = ? AND receiver = ? AND receiver_type = '` + parley.ReceiverGroup + `' AND active = 1`
+)
+
 // ActiveCall returns the active call uid is in, or ErrNotFound.
 func (q *queries) ActiveCall(ctx context.Context, appID, uid string) (*parley.Call, error) {
-	return q.callWhere(ctx, fmt.Sprintf("active call of %q", uid),
-		`(app_id, session_id) = (SELECT app_id, session_id FROM call_participants
-			WHERE app_id = ? AND uid = ? AND active = 1)`, appID, uid)
+	return q.callWhere(ctx, fmt.Sprintf("active call of %q", uid), activeCallWhere, appID, uid)
 }
 
 // ActiveGroupCall returns the active call to a group, or ErrNotFound.
 func (q *queries) ActiveGroupCall(ctx context.Context, appID, guid string) (*parley.Call, error) {
-	return q.callWhere(ctx, fmt.Sprintf("active call of group %q", guid),
-		`app_id = ? AND receiver = ? AND receiver_type = '`+parley.ReceiverGroup+`' AND active = 1`, appID, guid)
+	return q.callWhere(ctx, fmt.Sprintf("active call of group %q", guid), activeGroupCallWhere, appID, guid)
 }
+
+// dueCallsSQL reads the calls due, along calls_ringing: each node runs it
+// every second.
+const dueCallsSQL = `SELECT app_id, session_id FROM calls WHERE active = 1 AND ring_until > 0 AND ring_until <= ?
+	ORDER BY ring_until LIMIT ?`
 
 // DueCalls lists the active calls of every app whose ring time is set and
 // has come, earliest first.
 func (q *queries) DueCalls(ctx context.Context, at int64, limit int) ([]parley.CallRef, error) {
-	rows, err := q.r.QueryContext(ctx,
-		`SELECT app_id, session_id FROM calls WHERE active = 1 AND ring_until > 0 AND ring_until <= ?
-		 ORDER BY ring_until LIMIT ?`, at, limit)
+	rows, err := q.r.QueryContext(ctx, dueCallsSQL, at, limit)
 	if err != nil {
 		return nil, fail("due calls", err)
 	}
