@@ -109,4 +109,24 @@ const (
 	CodeConversationNoAccess = "ERR_CONVERSATION_NOT_ACCESSIBLE" // not the user's, or no message yet
 	CodeMediaNotFound        = "ERR_MEDIA_NOT_FOUND"
 	CodeTooManyFiles         = "ERR_TOO_MANY_FILES"
+
+	// Calls: CometChat's (its Calls API error guide), but
+	// CodeCallNotAllowed, Parley's own.
+	CodeCallingSelf        = "ERR_CALLING_SELF"
+	CodeCallBusySelf       = "ERR_CALL_BUSY_SELF"  // the caller is in another active call
+	CodeCallBusyUser       = "ERR_CALL_BUSY_USER"  // the callee is
+	CodeCallBusyGroup      = "ERR_CALL_BUSY_GROUP" // the group has an active call
+	CodeEmptyCallSession   = "ERR_EMPTY_CALL_SESSION_ID"
+	CodeCallNotFound       = "ERR_CALL_SESSION_NOT_FOUND"
+	CodeCallTerminated     = "ERR_CALL_TERMINATED" // the call has a final status
+	CodeCallInvalidInit    = "ERR_CALL_INVALID_INIT"
+	CodeCallUserJoined     = "ERR_CALL_USER_ALREADY_JOINED"
+	CodeCallGroupJoined    = "ERR_CALL_GROUP_ALREADY_JOINED"
+	CodeCallGroupStatus    = "ERR_CALL_GROUP_INVALID_STATUS" // rejected or busy for a group call
+	CodeCallOngoingInvalid = "ERR_CALL_ONGOING_TO_INVALID"
+	CodeCallNotStarted     = "ERR_CALL_NOT_STARTED" // ended before it was ongoing
+	CodeCallNotAPart       = "ERR_CALL_NOT_A_PART"
+	// CodeCallNotAllowed refuses a party a status that is the other
+	// side's to set: the caller accepting, the callee cancelling.
+	CodeCallNotAllowed = "ERR_CALL_STATUS_NOT_ALLOWED"
 )

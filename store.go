@@ -43,6 +43,7 @@ type Tx interface {
 	MessageStore
 	MessageEditStore
 	ConversationStore
+	CallStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.
@@ -170,8 +171,8 @@ type GroupStore interface {
 	Groups(ctx context.Context, appID string, f GroupFilter) ([]*Group, int, error)
 	// UpdateGroup writes every field of g but MembersCount; ErrNotFound.
 	UpdateGroup(ctx context.Context, appID string, g *Group) error
-	// DeleteGroup removes a group, its memberships, bans and messages;
-	// ErrNotFound.
+	// DeleteGroup removes a group, its memberships, bans, messages and
+	// calls; ErrNotFound.
 	DeleteGroup(ctx context.Context, appID, guid string) error
 
 	// AddMember starts a membership (m.User.UID, Scope, JoinedAt, JoinedID)
@@ -304,4 +305,31 @@ type ConversationStore interface {
 	// UnreadCounts counts the viewer's unread messages per conversation
 	// (conversations with none are left out).
 	UnreadCounts(ctx context.Context, appID, viewer string) ([]UnreadCount, error)
+}
+
+// CallStore keeps calls. Each user is a participant of at most one active
+// call (Call.Active, as written) and each group the receiver of at most one:
+// a write that would break this fails with ErrConflict, so that two calls
+// racing for one user can't both win.
+type CallStore interface {
+	// CreateCall stores a new call with its participants; ErrConflict if
+	// the session id is taken or the call is active and a participant, or
+	// its group, is in another active call; ErrNotFound if a participant
+	// is no user.
+	CreateCall(ctx context.Context, appID string, c *Call) error
+	// Call returns a call with its participants (in the order they came
+	// in), or ErrNotFound.
+	Call(ctx context.Context, appID, sessionID string) (*Call, error)
+	// UpdateCall writes a call's status, times, RingUntil and Active, and
+	// its participants (adding those it does not have); ErrNotFound, and
+	// ErrConflict as CreateCall.
+	UpdateCall(ctx context.Context, appID string, c *Call) error
+	// ActiveCall returns the active call uid is a participant of, or
+	// ErrNotFound.
+	ActiveCall(ctx context.Context, appID, uid string) (*Call, error)
+	// ActiveGroupCall returns the active call to a group, or ErrNotFound.
+	ActiveGroupCall(ctx context.Context, appID, guid string) (*Call, error)
+	// DueCalls lists, across apps, at most limit active calls whose
+	// RingUntil is set and not after at, earliest first.
+	DueCalls(ctx context.Context, at int64, limit int) ([]CallRef, error)
 }

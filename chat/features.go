@@ -67,14 +67,14 @@ const (
 
 // features is the catalog, by key: the features CometChat's REST API v3
 // documents for roles. Those with no Path name calls Parley does not have
-// (calls, settings, reading one member): they may be restricted, and
-// restrict nothing until Parley has the call.
+// (listing and deleting calls, settings, reading one member): they may be
+// restricted, and restrict nothing until Parley has the call.
 var features = []Feature{
 	{featAddMember, "Add Member", "Add members to a group.", "/v3/groups/{{guid}}/members"},
 	{featBan, "Ban User", "Ban a member of a group (an admin or moderator of it).", "/v3/groups/{{guid}}/bannedusers/{{uid}}"},
 	{featBlockUser, "Block User", "Block users.", "/v3/blockedusers"},
 	{featChangeScope, "Change Scope", "Change a member's scope (an admin or moderator of the group).", "/v3/groups/{{guid}}/members/{{uid}}"},
-	{"createCall", "Initiate Call", "Start a call.", ""},
+	{featCreateCall, "Initiate Call", "Start a call.", "/v3/calls"},
 	{featCreateGroup, "Create Group", "Create groups.", "/v3/groups"},
 	{featCreateMessage, "Send Message", "Send messages (not replies).", "/v3/messages"},
 	{featCreateMessageThread, "Reply to a Message", "Send replies in a message's thread.", "/v3/messages/{{id}}/thread"},
@@ -84,7 +84,7 @@ var features = []Feature{
 	{featDeleteGroupMessages, "Delete Group Messages", "Delete messages of a group.", "/v3/messages/{{id}}"},
 	{featDeleteMessage, "Delete Message", "Delete messages.", "/v3/messages/{{id}}"},
 	{featGetBlockedUsers, "Fetch Blocked Users", "List blocked users.", "/v3/blockedusers"},
-	{"getCall", "Get Call", "Read a call.", ""},
+	{featGetCall, "Get Call", "Read a call.", "/v3/calls/{{sessionId}}"},
 	{featGetConversation, "Get Conversation", "Read a conversation.", "/v3/users/{{uid}}/conversation"},
 	{featGetGroup, "Get Group", "Read a group.", "/v3/groups/{{guid}}"},
 	{featGetGroupMessages, "List Group Messages", "List a group's messages.", "/v3/groups/{{guid}}/messages"},
@@ -111,7 +111,7 @@ var features = []Feature{
 	{featUnban, "Unban User", "Unban a user from a group (an admin or moderator of it).", "/v3/groups/{{guid}}/bannedusers/{{uid}}"},
 	{featUnblockUser, "Unblock User", "Unblock users.", "/v3/blockedusers"},
 	{featUpdateAuthToken, "Updates AuthToken", "Update one's own user.", "/v3/me"},
-	{"updateCall", "Update Call", "Change a call's status.", ""},
+	{featUpdateCall, "Update Call", "Change a call's status.", "/v3/calls/{{sessionId}}"},
 	{featUpdateGroup, "Edit Group", "Update a group (an admin or moderator of it).", "/v3/groups/{{guid}}"},
 	{featUpdateMessage, "Edit Message", "Edit messages.", "/v3/messages/{{id}}"},
 }

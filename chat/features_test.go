@@ -84,6 +84,16 @@ func (w *featureWorld) message(t *testing.T, from, to, typ string) int64 {
 	return res.Message.ID
 }
 
+// call starts a call from uid and returns its session id.
+func (w *featureWorld) call(t *testing.T, from, to, toType string) string {
+	t.Helper()
+	m, err := w.svc.InitiateCall(w.as(from), parley.NewCall{Receiver: to, ReceiverType: toType, Type: parley.CallVideo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Data.Entities["on"].Entity.(*parley.CallEntity).SessionID
+}
+
 func (w *featureWorld) latestID(t *testing.T) int64 {
 	t.Helper()
 	id, err := w.svc.LatestMessageID(context.Background(), w.appID)
@@ -130,6 +140,16 @@ func featureCases() []featureCase {
 			_, err := w.svc.ChangeScope(ctx, g.(string), "peer", parley.ScopeModerator)
 			return err
 		}},
+		{"createCall", none, func(w *featureWorld, ctx context.Context, _ any) error {
+			m, err := w.svc.InitiateCall(ctx, parley.NewCall{Receiver: "peer", ReceiverType: parley.ReceiverUser, Type: parley.CallAudio})
+			if err != nil {
+				return err
+			}
+			// Hang up, so that u and peer are free for the other cases.
+			_, err = w.svc.UpdateCall(w.server, m.Data.Entities["on"].Entity.(*parley.CallEntity).SessionID,
+				parley.CallUpdate{Status: parley.CallCancelled})
+			return err
+		}},
 		{"createGroup", none, func(w *featureWorld, ctx context.Context, _ any) error {
 			w.n++
 			_, err := w.svc.CreateGroup(ctx, parley.NewGroup{GUID: fmt.Sprintf("new%d", w.n), Name: "New", Type: parley.GroupPublic})
@@ -160,6 +180,13 @@ func featureCases() []featureCase {
 			_, _, err := w.svc.BlockedUsers(ctx, "", "", chat.UserQuery{})
 			return err
 		}},
+		{"getCall", func(t *testing.T, w *featureWorld) any {
+			return w.call(t, "other", groupOfOther(t, w).(string), parley.ReceiverGroup)
+		},
+			func(w *featureWorld, ctx context.Context, session any) error {
+				_, err := w.svc.Call(ctx, session.(string))
+				return err
+			}},
 		{"getConversation", dm, func(w *featureWorld, ctx context.Context, _ any) error {
 			_, err := w.svc.Conversation(ctx, parley.ConversationUser, "peer")
 			return err
@@ -250,6 +277,11 @@ func featureCases() []featureCase {
 			_, err := w.svc.UpdateMe(ctx, chat.MeUpdate{UserUpdate: parley.UserUpdate{Name: &name}})
 			return err
 		}},
+		{"updateCall", func(t *testing.T, w *featureWorld) any { return w.call(t, "peer", "u", parley.ReceiverUser) },
+			func(w *featureWorld, ctx context.Context, session any) error {
+				_, err := w.svc.UpdateCall(ctx, session.(string), parley.CallUpdate{Status: parley.CallRejected})
+				return err
+			}},
 		{"updateGroup", ownGroup, func(w *featureWorld, ctx context.Context, g any) error {
 			name := "Renamed"
 			_, err := w.svc.UpdateGroup(ctx, g.(string), parley.GroupUpdate{Name: &name})

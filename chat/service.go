@@ -50,6 +50,9 @@ type Config struct {
 	// Broker carries the events of committed changes to the real-time
 	// hubs; nil publishes nothing.
 	Broker parley.Broker
+	// RingTimeout is how long a call rings before it becomes unanswered
+	// (DefaultRingTimeout when zero); whole seconds, rounded up.
+	RingTimeout time.Duration
 }
 
 // Service carries out every operation of Parley.
@@ -67,6 +70,8 @@ type Service struct {
 	mediaKey     atomic.Pointer[[]byte]
 	broker       parley.Broker
 	roleFeatures featureCache
+	ringTimeout  time.Duration
+	ringer       ringer
 }
 
 // New returns a Service over cfg.Store.
@@ -94,12 +99,19 @@ func New(cfg Config) *Service {
 	if s.limits.MaxPerPage == 0 {
 		s.limits.MaxPerPage = DefaultLimits.MaxPerPage
 	}
+	s.ringTimeout = cfg.RingTimeout
+	if s.ringTimeout <= 0 {
+		s.ringTimeout = DefaultRingTimeout
+	}
+	s.startRinger()
 	return s
 }
 
-// Close stops the service's background writer; writes still queued fail.
-// The store stays open: it belongs to the caller.
+// Close stops the service's background work: the ring timer's sweep, and
+// the writer, whose writes still queued fail. The store stays open: it
+// belongs to the caller.
 func (s *Service) Close() error {
+	s.stopRinger()
 	s.writer.close()
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/internal/ratelimit"
 )
 
@@ -45,6 +46,9 @@ type Config struct {
 	WSMaxConns    int           // --ws-max-conns, PARLEY_WS_MAX_CONNS: WebSocket connections per user
 	PresenceGrace time.Duration // --presence-grace, PARLEY_PRESENCE_GRACE
 	ResumeLimit   int           // --resume-limit, PARLEY_RESUME_LIMIT: messages a resuming socket is sent
+
+	// Calls.
+	RingTimeout time.Duration // --ring-timeout, PARLEY_RING_TIMEOUT: how long a call rings before it is unanswered
 }
 
 // MinOperatorToken is the shortest operator token accepted: the token is
@@ -71,6 +75,7 @@ func DefaultConfig() Config {
 		WSMaxConns:    10,
 		PresenceGrace: 5 * time.Second,
 		ResumeLimit:   1000,
+		RingTimeout:   chat.DefaultRingTimeout,
 	}
 }
 
@@ -129,6 +134,8 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	p.count(&wsMaxConns, "ws-max-conns", "PARLEY_WS_MAX_CONNS", "WebSocket connections one user may hold", 1)
 	p.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "how long a user stays online after their last connection closed")
 	p.count(&resumeLimit, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST", 1)
+	p.duration(&c.RingTimeout, "ring-timeout", "PARLEY_RING_TIMEOUT",
+		"how long a call rings before it becomes unanswered (whole seconds)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.Copy(help, &out)
@@ -145,6 +152,9 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	}
 	c.MaxConns, c.Rates.MaxKeys = int(maxConns), int(maxKeys)
 	c.WSMaxConns, c.ResumeLimit = int(wsMaxConns), int(resumeLimit)
+	if c.RingTimeout < time.Second {
+		return c, fmt.Errorf("--ring-timeout (or PARLEY_RING_TIMEOUT) must be at least 1s")
+	}
 	if n := len(c.OperatorToken); n > 0 && n < MinOperatorToken {
 		return c, fmt.Errorf("--operator-token (or PARLEY_OPERATOR_TOKEN) is %d characters; it must be at least %d "+
 			"(or leave it empty and the first start generates one)", n, MinOperatorToken)

@@ -390,7 +390,7 @@ func TestParseConfig(t *testing.T) {
 		}
 		want := Config{Addr: "127.0.0.1:8080", DataDir: "./parley-data", CORSOrigins: []string{"*"}, MaxBody: 1 << 20, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "info", ShutdownWait: 15 * time.Second,
-			WSMaxConns: 10, PresenceGrace: 5 * time.Second, ResumeLimit: 1000}
+			WSMaxConns: 10, PresenceGrace: 5 * time.Second, ResumeLimit: 1000, RingTimeout: 45 * time.Second}
 		want.withEdgeDefaults()
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
@@ -402,11 +402,12 @@ func TestParseConfig(t *testing.T) {
 		"PARLEY_CORS_ORIGINS": "https://a.example, https://b.example,", "PARLEY_MAX_BODY": "2048",
 		"PARLEY_LOG_FORMAT": "json", "PARLEY_LOG_LEVEL": "debug", "PARLEY_SHUTDOWN_TIMEOUT": "3s",
 		"PARLEY_WS_MAX_CONNS": "3", "PARLEY_PRESENCE_GRACE": "2s", "PARLEY_RESUME_LIMIT": "50",
+		"PARLEY_RING_TIMEOUT": "20s",
 	}
 	fromEnv := Config{Addr: ":9000", DataDir: "/env/data", OperatorToken: "env-operator-token-0123456",
 		CORSOrigins: []string{"https://a.example", "https://b.example"}, MaxBody: 2048, MaxUpload: 25 << 20,
 		LogFormat: "json", LogLevel: "debug", ShutdownWait: 3 * time.Second,
-		WSMaxConns: 3, PresenceGrace: 2 * time.Second, ResumeLimit: 50}
+		WSMaxConns: 3, PresenceGrace: 2 * time.Second, ResumeLimit: 50, RingTimeout: 20 * time.Second}
 	fromEnv.withEdgeDefaults()
 
 	t.Run("environment over defaults", func(t *testing.T) {
@@ -431,14 +432,14 @@ func TestParseConfig(t *testing.T) {
 		got, err := parseConfig([]string{"--addr", ":9001", "--data=/flag/data", "--operator-token", "flag-operator-token-012345",
 			"--cors-origins", "https://c.example", "--max-body", "4096", "--log-format", "text",
 			"--log-level", "warn", "--shutdown-timeout", "1m", "--ws-max-conns", "4", "--presence-grace", "1s",
-			"--resume-limit", "7"}, io.Discard)
+			"--resume-limit", "7", "--ring-timeout", "1m"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := Config{Addr: ":9001", DataDir: "/flag/data", OperatorToken: "flag-operator-token-012345",
 			CORSOrigins: []string{"https://c.example"}, MaxBody: 4096, MaxUpload: 25 << 20,
 			LogFormat: "text", LogLevel: "warn", ShutdownWait: time.Minute,
-			WSMaxConns: 4, PresenceGrace: time.Second, ResumeLimit: 7}
+			WSMaxConns: 4, PresenceGrace: time.Second, ResumeLimit: 7, RingTimeout: time.Minute}
 		want.withEdgeDefaults()
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
@@ -484,6 +485,8 @@ func TestParseConfig(t *testing.T) {
 		{"an unknown log format", []string{"--log-format", "xml"}, nil},
 		{"an unknown log format in the environment", nil, map[string]string{"PARLEY_LOG_FORMAT": "yaml"}},
 		{"an unknown log level", []string{"--log-level", "loud"}, nil},
+		{"a ring timeout under a second", []string{"--ring-timeout", "500ms"}, nil},
+		{"a ring timeout that is not a duration", nil, map[string]string{"PARLEY_RING_TIMEOUT": "45"}},
 		{"an unknown flag", []string{"--nope"}, nil},
 		{"a stray argument", []string{"extra"}, nil},
 	} {

@@ -89,7 +89,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Broker = inmem.New(inmem.Config{})
 	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload,
-		Broker: m.Broker})
+		Broker: m.Broker, RingTimeout: m.Config.RingTimeout})
 	// Users a crash left online: no connection of theirs survived it.
 	if err := m.Service.ResetPresence(ctx); err != nil {
 		return fmt.Errorf("reset presence: %w", err)

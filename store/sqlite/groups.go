@@ -226,14 +226,20 @@ func (q *queries) UpdateGroup(ctx context.Context, appID string, g *parley.Group
 }
 
 // DeleteGroup removes a group (the schema cascades to its tags, memberships
-// and bans) and its conversation: the messages, the conversation, its
-// users' states and its receipt log; atomically. ErrNotFound.
+// and bans), its calls and its conversation: the messages, the
+// conversation, its users' states and its receipt log; atomically.
+// ErrNotFound.
 func (q *queries) DeleteGroup(ctx context.Context, appID, guid string) error {
 	op := fmt.Sprintf("delete group %q", guid)
 	return q.write(ctx, func(q *queries) error {
 		res, err := q.w.ExecContext(ctx, `DELETE FROM groups WHERE app_id = ? AND guid = ?`, appID, guid)
 		if err := changed(op, res, err); err != nil {
 			return err
+		}
+		_, err = q.w.ExecContext(ctx, `DELETE FROM calls WHERE app_id = ? AND receiver = ? AND receiver_type = ?`,
+			appID, guid, parley.ReceiverGroup)
+		if err != nil {
+			return fail(op+": calls", err)
 		}
 		return q.deleteConversation(ctx, appID, parley.GroupConversationID(guid))
 	})

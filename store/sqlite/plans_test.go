@@ -111,6 +111,19 @@ func TestMessagingQueryPlans(t *testing.T) {
 		[]any{"a", "u", "c"}, unread, `SCAN c`, `PRIMARY KEY (app_id=?)`)
 }
 
+// TestCallQueryPlans checks that the ring sweep, run every second by each
+// node, and the busy checks of a call read an index, not the table.
+func TestCallQueryPlans(t *testing.T) {
+	t.Parallel()
+	s := newStore(t).(*Store)
+	wantPlan(t, s, "DueCalls", dueCallsSQL, []any{1, 100}, []string{`SEARCH calls USING COVERING INDEX calls_ringing (ring_until>? AND ring_until<?)`}, `SCAN calls`)
+	wantPlan(t, s, "ActiveCall", `SELECT `+callColumns+` FROM calls WHERE `+activeCallWhere, []any{"a", "u"},
+		[]string{`USING COVERING INDEX call_participants_active (app_id=? AND uid=?)`, `USING PRIMARY KEY (app_id=? AND session_id=?)`},
+		`SCAN calls`)
+	wantPlan(t, s, "ActiveGroupCall", `SELECT `+callColumns+` FROM calls WHERE `+activeGroupCallWhere, []any{"a", "g"},
+		[]string{`USING INDEX calls_group_active (app_id=? AND receiver=?)`}, `SCAN calls`)
+}
+
 // TestSearchSurvivesVacuum checks that VACUUM keeps the rowids of messages,
 // by which the full-text index finds them.
 func TestSearchSurvivesVacuum(t *testing.T) {

@@ -41,6 +41,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		{"Conversations", TestConversations},
 		{"Receipts", TestReceipts},
 		{"Presence", TestPresence},
+		{"Calls", TestCalls},
 		{"Tx", TestTx},
 		{"Savepoints", TestSavepoints},
 	} {
