@@ -109,4 +109,13 @@ const (
 	CodeConversationNoAccess = "ERR_CONVERSATION_NOT_ACCESSIBLE" // not the user's, or no message yet
 	CodeMediaNotFound        = "ERR_MEDIA_NOT_FOUND"
 	CodeTooManyFiles         = "ERR_TOO_MANY_FILES"
+
+	// Push notifications.
+	CodePushTokenNotFound   = "ERR_PUSH_TOKEN_NOT_FOUND"
+	CodeInvalidPushPlatform = "ERR_INVALID_PUSH_PLATFORM"
+	CodeEmptyPushToken      = "ERR_EMPTY_PUSH_TOKEN"
+	CodePushTokenLimit      = "ERR_PUSH_TOKEN_LIMIT_EXCEEDED"
+	// CodePushNeedsAuthToken refuses push token calls that carry no auth
+	// token: a push token belongs to a device's login.
+	CodePushNeedsAuthToken = "ERR_AUTH_TOKEN_REQUIRED"
 )
