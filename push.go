@@ -130,3 +130,23 @@ type PushStore interface {
 	// token, by uid.
 	PushTargets(ctx context.Context, appID string, f PushTargetFilter) ([]*PushTarget, error)
 }
+
+// Notification is what a push shows for one message: built by chat, sent
+// by a provider to each device of a recipient.
+type Notification struct {
+	Title string
+	Body  string
+	// ConversationID groups a conversation's pushes: the collapse key of
+	// FCM and APNs, and the thread id that stacks them on a device.
+	ConversationID string
+	Call           bool              // an incoming call (sent at high priority)
+	Count          int               // how many messages this push stands for (a collapsed burst); 0 means 1
+	Data           map[string]string // ids and kinds for the app: conversationId, messageId, sender, …
+}
+
+// PushDelivery is a notification for one user's devices.
+type PushDelivery struct {
+	UID          string
+	Tokens       []*PushToken
+	Notification *Notification // shared by the deliveries of one message: read only
+}
