@@ -50,6 +50,9 @@ type Config struct {
 	// Broker carries the events of committed changes to the real-time
 	// hubs; nil publishes nothing.
 	Broker parley.Broker
+	// Push takes the committed messages that may be pushed to users who
+	// are not connected (push.Dispatcher); nil pushes nothing.
+	Push Pusher
 }
 
 // Service carries out every operation of Parley.
@@ -67,12 +70,13 @@ type Service struct {
 	mediaKey     atomic.Pointer[[]byte]
 	broker       parley.Broker
 	roleFeatures featureCache
+	pusher       Pusher
 }
 
 // New returns a Service over cfg.Store.
 func New(cfg Config) *Service {
 	s := &Service{log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
-		passwordCost: cfg.PasswordCost, broker: cfg.Broker}
+		passwordCost: cfg.PasswordCost, broker: cfg.Broker, pusher: cfg.Push}
 	s.store = publishingStore{Store: cfg.Store, s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost
