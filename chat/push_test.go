@@ -331,3 +331,52 @@ func TestPushInvalidTokenRemoved(t *testing.T) {
 		t.Errorf("u002's tokens = %d, want 1 (untouched)", len(ts))
 	}
 }
+
+// BenchmarkSendTextPushed is BenchmarkSendText's group case with pushes
+// on: every one of the 20 members offline with a device (a local webhook
+// receiver), the default collapse window. Compare its msgs/s with
+// BenchmarkSendText/to=group: the writer must not be slowed.
+//
+// go test -run '^$' -bench 'BenchmarkSendText(Pushed)?/to=group/senders=16$' -benchtime 20000x ./chat
+func BenchmarkSendTextPushed(b *testing.B) {
+	for _, senders := range []int{1, 16} {
+		b.Run(fmt.Sprintf("to=group/senders=%d", senders), func(b *testing.B) {
+			rx := pushtest.NewWebhook(b)
+			prov, err := push.NewWebhook(push.WebhookConfig{URL: rx.URL + "/push"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var svc atomic.Pointer[chat.Service]
+			d := push.New(push.Config{Providers: push.Providers{parley.PushWebhook: prov},
+				Resolve: func(ctx context.Context, appID string, m *parley.Message) ([]parley.PushDelivery, error) {
+					return svc.Load().PushDeliveries(ctx, appID, m)
+				}})
+			w := newWorld(b, 20, func(c *chat.Config) { c.Push = d })
+			svc.Store(w.svc)
+			b.Cleanup(func() { d.Close() })
+			for i, ctx := range w.users {
+				if _, err := w.svc.RegisterPushToken(ctx, chat.PushTokenIn{Platform: "webhook", Token: fmt.Sprint("dev-", i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var n atomic.Int64
+			b.SetParallelism(max(1, senders/2))
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := w.users[int(n.Add(1)-1)%len(w.users)]
+				msg := parley.NewMessage{Receiver: "room", ReceiverType: parley.ReceiverGroup,
+					Data: parley.MessageInput{Text: "hello, this is a benchmark message of ordinary length"}}
+				for pb.Next() {
+					if _, err := w.svc.Send(ctx, msg, nil); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+			s := d.Stats()
+			b.ReportMetric(float64(s.Dropped)/float64(b.N), "dropped/msg")
+		})
+	}
+}

@@ -1,7 +1,7 @@
 // Package push delivers push notifications to the devices of users who are
 // not connected: a bounded queue of committed messages, workers that ask
 // the service who is to be told (chat holds every rule of it), collapse a
-// burst in one conversation, and hand each device token to its provider
+// burst in one conversation into one push, and hand each device token to its provider
 // (FCM, APNs or a webhook, in this package's files of those names).
 //
 // A message is pushed after its transaction committed and never slows the
@@ -64,10 +64,10 @@ type Config struct {
 	// Queue bounds the messages waiting per worker (DefaultQueue).
 	Queue int
 	// CollapseWindow is the least time between two pushes of one
-	// conversation to one user: the first message of a burst is pushed at
-	// once, the rest of the window's become one push at its end, with the
-	// latest message and their count (DefaultCollapseWindow; negative: no
-	// collapsing).
+	// conversation: the first message of a burst is pushed at once, the
+	// rest of the window's become one push at its end, with the latest
+	// message and their count (DefaultCollapseWindow; negative: no
+	// collapsing). Calls are never held.
 	CollapseWindow time.Duration
 	// SendTimeout bounds one provider call (DefaultSendTimeout).
 	SendTimeout time.Duration
@@ -80,7 +80,8 @@ type Stats struct {
 	Dropped       int64 // messages refused: the queue was full, or the dispatcher closed
 	Sent          int64 // notifications a provider accepted
 	Failed        int64 // notifications a provider refused, or that found no provider
-	Collapsed     int64 // pushes held in a collapse window, to go as one at its end
+	Resolved      int64 // messages whose recipients were asked for
+	Collapsed     int64 // messages held in a collapse window, to go as one push at its end
 	InvalidTokens int64 // device tokens a provider reported invalid
 }
 
@@ -93,7 +94,7 @@ type Dispatcher struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
-	enqueued, dropped, sent, failed, collapsed, invalid atomic.Int64
+	enqueued, dropped, resolved, sent, failed, collapsed, invalid atomic.Int64
 }
 
 // job is one message to push.
@@ -157,7 +158,7 @@ func (d *Dispatcher) Enqueue(appID string, m *parley.Message) {
 
 // Stats returns the counts so far.
 func (d *Dispatcher) Stats() Stats {
-	return Stats{Enqueued: d.enqueued.Load(), Dropped: d.dropped.Load(), Sent: d.sent.Load(),
+	return Stats{Enqueued: d.enqueued.Load(), Dropped: d.dropped.Load(), Resolved: d.resolved.Load(), Sent: d.sent.Load(),
 		Failed: d.failed.Load(), Collapsed: d.collapsed.Load(), InvalidTokens: d.invalid.Load()}
 }
 
@@ -178,14 +179,15 @@ func (d *Dispatcher) provider(appID, platform string) Provider {
 	return d.cfg.Providers[platform]
 }
 
-// windowKey is one user's view of one conversation.
-type windowKey struct{ appID, uid, conversationID string }
+// windowKey is one conversation of one app.
+type windowKey struct{ appID, conversationID string }
 
-// window is the collapse state of a windowKey: until when a push is held,
-// and the held one (the burst's latest) with how many it stands for.
+// window is the collapse state of a conversation: until when its pushes
+// are held, the held message (the burst's latest, carrying the mentions of
+// every held one) and how many it stands for.
 type window struct {
 	until   time.Time
-	pending *parley.PushDelivery
+	pending *parley.Message
 	appID   string
 	count   int
 }
@@ -214,38 +216,49 @@ func (w *worker) run() {
 	}
 }
 
-// handle resolves a message's deliveries and pushes each, or holds it for
-// the end of its collapse window.
+// handle pushes a message at once, or holds it for the end of its
+// conversation's collapse window. Held messages are not even resolved:
+// a burst costs the store one read per window, not one per message.
 func (w *worker) handle(j job) {
 	d := w.d
-	ds, err := d.cfg.Resolve(d.ctx, j.appID, j.m)
-	if err != nil {
-		if d.ctx.Err() == nil {
-			d.log.Error("push: resolve recipients", "app", j.appID, "id", j.m.ID, "err", err)
-		}
+	// A ring is worth nothing late: calls are never held.
+	if d.cfg.CollapseWindow < 0 || j.m.Category == parley.CategoryCall {
+		w.push(j.appID, j.m, 1)
 		return
 	}
 	now := time.Now()
-	for i := range ds {
-		dl := &ds[i]
-		if d.cfg.CollapseWindow < 0 {
-			w.send(j.appID, dl, 1)
-			continue
-		}
-		k := windowKey{j.appID, dl.UID, dl.Notification.ConversationID}
-		win := w.windows[k]
-		if win == nil || !now.Before(win.until) {
-			w.windows[k] = &window{until: now.Add(d.cfg.CollapseWindow), appID: j.appID}
-			w.send(j.appID, dl, 1)
-			continue
-		}
-		d.collapsed.Add(1)
-		win.pending, win.count = dl, win.count+1 // the latest stands for the burst
+	k := windowKey{j.appID, j.m.ConversationID}
+	win := w.windows[k]
+	if win == nil || !now.Before(win.until) {
+		w.windows[k] = &window{until: now.Add(d.cfg.CollapseWindow), appID: j.appID}
+		w.push(j.appID, j.m, 1)
+		w.arm()
+		return
 	}
+	d.collapsed.Add(1)
+	win.pending, win.count = held(win.pending, j.m), win.count+1
 	w.arm()
 }
 
-// flush pushes the held deliveries whose windows ended, each standing for
+// held is the message that stands for a burst: the latest, m, carrying
+// the mentions of the one held before it too, so that a user pushed only
+// for mentions is not lost to the collapse.
+func held(prev, m *parley.Message) *parley.Message {
+	if prev == nil || len(prev.Data.Mentions) == 0 {
+		return m
+	}
+	c := *m
+	c.Data.Mentions = make(map[string]*parley.User, len(prev.Data.Mentions)+len(m.Data.Mentions))
+	for uid, u := range prev.Data.Mentions {
+		c.Data.Mentions[uid] = u
+	}
+	for uid, u := range m.Data.Mentions {
+		c.Data.Mentions[uid] = u
+	}
+	return &c
+}
+
+// flush pushes the held messages whose windows ended, each standing for
 // its burst, and forgets idle windows.
 func (w *worker) flush() {
 	now := time.Now()
@@ -257,11 +270,28 @@ func (w *worker) flush() {
 			delete(w.windows, k)
 			continue
 		}
-		dl, n := win.pending, win.count
+		m, n := win.pending, win.count
 		win.pending, win.count, win.until = nil, 0, now.Add(w.d.cfg.CollapseWindow)
-		w.send(win.appID, dl, n)
+		w.push(win.appID, m, n)
 	}
 	w.arm()
+}
+
+// push resolves a message's deliveries and sends each; count is how many
+// messages it stands for.
+func (w *worker) push(appID string, m *parley.Message, count int) {
+	d := w.d
+	d.resolved.Add(1)
+	ds, err := d.cfg.Resolve(d.ctx, appID, m)
+	if err != nil {
+		if d.ctx.Err() == nil {
+			d.log.Error("push: resolve recipients", "app", appID, "id", m.ID, "err", err)
+		}
+		return
+	}
+	for i := range ds {
+		w.send(appID, &ds[i], count)
+	}
 }
 
 // arm sets the timer to the earliest window end.

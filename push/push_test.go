@@ -3,6 +3,7 @@ package push_test
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -79,8 +80,8 @@ func TestCollapseHoldsBurst(t *testing.T) {
 	}
 	d.Enqueue("app1", msg(6, "c2"))
 	checkFor(t, 10*time.Second, func() error {
-		if s := d.Stats(); s.Sent != 2 || s.Collapsed != 4 {
-			return fmt.Errorf("stats %+v, want 2 sent, 4 collapsed", s)
+		if s := d.Stats(); s.Sent != 2 || s.Collapsed != 4 || s.Resolved != 2 {
+			return fmt.Errorf("stats %+v, want 2 resolved, 2 sent, 4 collapsed", s)
 		}
 		return nil
 	})
@@ -218,4 +219,58 @@ func TestProvidersPerApp(t *testing.T) {
 	if app, _ := own.Pushes()[0].Body["appId"].(string); app != "app2" {
 		t.Errorf("app2's provider took app %q", app)
 	}
+}
+
+// TestCollapseKeepsMentions: the message that stands for a burst carries
+// the mentions of every held one, so that a user pushed only for mentions
+// still is.
+func TestCollapseKeepsMentions(t *testing.T) {
+	t.Parallel()
+	wh := pushtest.NewWebhook(t)
+	var mu sync.Mutex
+	var resolved []string
+	d := newDispatcher(t, push.Config{CollapseWindow: 2 * time.Second,
+		Resolve: func(ctx context.Context, appID string, m *parley.Message) ([]parley.PushDelivery, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			var ms []string
+			for uid := range m.Data.Mentions {
+				ms = append(ms, uid)
+			}
+			sort.Strings(ms)
+			resolved = append(resolved, fmt.Sprint(m.ID, " ", ms))
+			return nil, nil
+		}}, wh)
+	m2, m3 := msg(2, "c1"), msg(3, "c1")
+	m2.Data.Mentions = map[string]*parley.User{"carol": {UID: "carol"}}
+	m3.Data.Mentions = map[string]*parley.User{"dan": {UID: "dan"}}
+	for _, m := range []*parley.Message{msg(1, "c1"), m2, m3, msg(4, "c1")} {
+		d.Enqueue("app1", m)
+	}
+	checkFor(t, 15*time.Second, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(resolved) != 2 || resolved[0] != "1 []" || resolved[1] != "4 [carol dan]" {
+			return fmt.Errorf("resolved %q, want [1 [] 4 [carol dan]]", resolved)
+		}
+		return nil
+	})
+}
+
+// TestCallsNotHeld: calls ring at once, whatever the window.
+func TestCallsNotHeld(t *testing.T) {
+	t.Parallel()
+	wh := pushtest.NewWebhook(t)
+	d := newDispatcher(t, push.Config{CollapseWindow: time.Hour}, wh)
+	for i := int64(1); i <= 3; i++ {
+		m := msg(i, "c1")
+		m.Category = parley.CategoryCall
+		d.Enqueue("app1", m)
+	}
+	checkFor(t, 10*time.Second, func() error {
+		if n := len(wh.Pushes()); n != 3 {
+			return fmt.Errorf("%d pushes, want 3", n)
+		}
+		return nil
+	})
 }

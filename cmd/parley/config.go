@@ -256,5 +256,5 @@ func pushFlags(fs *flag.FlagSet, p *parser, c *Config) {
 	str(fs, &c.PushAppsFile, "push-apps", "PARLEY_PUSH_APPS", "JSON file of per-app push credentials, replacing the server's per platform")
 	str(fs, &c.PushCAFile, "push-ca-file", "PARLEY_PUSH_CA_FILE", "PEM file of more certificate authorities trusted for the push services")
 	p.duration(&c.PushCollapseWindow, "push-collapse-window", "PARLEY_PUSH_COLLAPSE_WINDOW",
-		"least time between two pushes of one conversation to one user; a burst becomes one push; 0: none")
+		"least time between two pushes of one conversation; a burst becomes one push; 0: none")
 }

@@ -208,6 +208,17 @@ const pushTargetJoins = `
 // PushTargets returns the users f selects who hold push tokens, by uid,
 // with their preferences, their setting for f's conversation and tokens.
 func (q *queries) PushTargets(ctx context.Context, appID string, f parley.PushTargetFilter) ([]*parley.PushTarget, error) {
+	var out []*parley.PushTarget
+	// In a read transaction: its statement is prepared once per connection
+	// (parsing costs more than running it, and it runs for every message).
+	err := q.read(ctx, func(q *queries) (err error) {
+		out, err = q.pushTargets(ctx, appID, f)
+		return err
+	})
+	return out, err
+}
+
+func (q *queries) pushTargets(ctx context.Context, appID string, f parley.PushTargetFilter) ([]*parley.PushTarget, error) {
 	var (
 		rows *sql.Rows
 		err  error
