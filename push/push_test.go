@@ -102,8 +102,8 @@ func TestCollapseEndsWithLatest(t *testing.T) {
 		d.Enqueue("app1", msg(i, "c1"))
 	}
 	checkFor(t, 15*time.Second, func() error {
-		if n := len(wh.Pushes()); n < 2 {
-			return fmt.Errorf("%d pushes, want 2", n)
+		if n, s := len(wh.Pushes()), d.Stats(); n < 2 || s.Sent < 2 {
+			return fmt.Errorf("%d pushes, stats %+v; want 2", n, s)
 		}
 		return nil
 	})
@@ -111,8 +111,8 @@ func TestCollapseEndsWithLatest(t *testing.T) {
 	if len(got) != 2 || got[0] != "c1:m1:<nil>" || got[1] != "c1:m5:4" {
 		t.Errorf("pushes %q, want [c1:m1:<nil> c1:m5:4]", got)
 	}
-	if s := d.Stats(); s.Sent != 2 || s.Collapsed != 4 {
-		t.Errorf("stats %+v, want 2 sent, 4 collapsed", s)
+	if s := d.Stats(); s.Sent != 2 || s.Collapsed != 4 || s.Resolved != 2 {
+		t.Errorf("stats %+v, want 2 resolved, 2 sent, 4 collapsed", s)
 	}
 }
 

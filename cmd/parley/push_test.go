@@ -96,12 +96,14 @@ func TestPushThroughEachProvider(t *testing.T) {
 // TestPushConfig: push flags and environment variables, and a bad
 // credentials file refusing to start.
 func TestPushConfig(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("PARLEY_PUSH_WEBHOOK_SECRET", "from-env")
 	c, err := parseConfig([]string{"--push-apns-key", "k.p8", "--push-apns-key-id", "K", "--push-apns-team-id", "T",
 		"--push-apns-topic", "com.x", "--push-apns-url", "sandbox", "--push-collapse-window", "0", "--push-workers", "2"}, os.Stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Push.APNsKey != "k.p8" || c.Push.APNsURL != "sandbox" || c.PushCollapseWindow != 0 || c.PushWorkers != 2 || c.PushQueue != 4096 {
+	if c.Push.APNsKey != "k.p8" || c.Push.WebhookSecret != "from-env" || c.Push.APNsURL != "sandbox" || c.PushCollapseWindow != 0 || c.PushWorkers != 2 || c.PushQueue != 4096 {
 		t.Errorf("config %+v", c)
 	}
 	if _, err := parseConfig([]string{"--push-workers", "0"}, os.Stderr); err == nil {
