@@ -129,4 +129,12 @@ const (
 	// CodeCallNotAllowed refuses a party a status that is the other
 	// side's to set: the caller accepting, the callee cancelling.
 	CodeCallNotAllowed = "ERR_CALL_STATUS_NOT_ALLOWED"
+	// Push notifications.
+	CodePushTokenNotFound   = "ERR_PUSH_TOKEN_NOT_FOUND"
+	CodeInvalidPushPlatform = "ERR_INVALID_PUSH_PLATFORM"
+	CodeEmptyPushToken      = "ERR_EMPTY_PUSH_TOKEN"
+	CodePushTokenLimit      = "ERR_PUSH_TOKEN_LIMIT_EXCEEDED"
+	// CodePushNeedsAuthToken refuses push token calls that carry no auth
+	// token: a push token belongs to a device's login.
+	CodePushNeedsAuthToken = "ERR_AUTH_TOKEN_REQUIRED"
 )

@@ -44,6 +44,7 @@ type Tx interface {
 	MessageEditStore
 	ConversationStore
 	CallStore
+	PushStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.

@@ -36,6 +36,7 @@ func (s *Service) publish(ctx context.Context, evs ...*parley.Event) {
 // publishMessages publishes committed log messages as the actor in ctx did
 // them.
 func (s *Service) publishMessages(ctx context.Context, appID string, ms ...*parley.Message) {
+	s.pushMessages(appID, ms) // to users not connected: pushrules.go
 	if s.broker == nil || len(ms) == 0 {
 		return
 	}

@@ -53,6 +53,9 @@ type Config struct {
 	// RingTimeout is how long a call rings before it becomes unanswered
 	// (DefaultRingTimeout when zero); whole seconds, rounded up.
 	RingTimeout time.Duration
+	// Push takes the committed messages that may be pushed to users who
+	// are not connected (push.Dispatcher); nil pushes nothing.
+	Push Pusher
 }
 
 // Service carries out every operation of Parley.
@@ -72,12 +75,13 @@ type Service struct {
 	roleFeatures featureCache
 	ringTimeout  time.Duration
 	ringer       ringer
+	pusher       Pusher
 }
 
 // New returns a Service over cfg.Store.
 func New(cfg Config) *Service {
 	s := &Service{log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
-		passwordCost: cfg.PasswordCost, broker: cfg.Broker}
+		passwordCost: cfg.PasswordCost, broker: cfg.Broker, pusher: cfg.Push}
 	s.store = publishingStore{Store: cfg.Store, s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost

@@ -26,7 +26,7 @@ type world struct {
 	users []context.Context
 }
 
-func newWorld(tb testing.TB, n int) *world {
+func newWorld(tb testing.TB, n int, opts ...func(*chat.Config)) *world {
 	tb.Helper()
 	ctx := context.Background()
 	st, err := template.Open(ctx, filepath.Join(tb.TempDir(), "parley.db"))
@@ -34,7 +34,11 @@ func newWorld(tb testing.TB, n int) *world {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	svc := chat.New(chat.Config{Store: st, PasswordCost: 4})
+	cfg := chat.Config{Store: st, PasswordCost: 4}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc := chat.New(cfg)
 	tb.Cleanup(func() { svc.Close() })
 	boot, err := svc.Bootstrap(ctx, "op")
 	if err != nil {

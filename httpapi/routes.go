@@ -63,6 +63,7 @@ func (s *Server) routes() {
 	s.messageRoutes() // API.md §5, §6
 	s.threadRoutes()
 	s.callRoutes() // API.md §7
+	s.pushRoutes()
 
 	if s.rt != nil { // API.md §9; the hub authenticates with the first frame
 		m.Handle("GET /v3/ws", s.rt)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/internal/ratelimit"
+	"github.com/parleychat/parley/push"
 )
 
 // Config is the server's configuration. Every field has a flag and a
@@ -49,6 +50,14 @@ type Config struct {
 
 	// Calls.
 	RingTimeout time.Duration // --ring-timeout, PARLEY_RING_TIMEOUT: how long a call rings before it is unanswered
+	// Push notifications (docs/push.md): the server's credentials, per
+	// app ones in a file, and the dispatcher's sizes.
+	Push               PushSettings  // --push-fcm-*, --push-apns-*, --push-webhook-*, PARLEY_PUSH_*
+	PushAppsFile       string        // --push-apps, PARLEY_PUSH_APPS: JSON {"apps": {"<appId>": PushSettings}}
+	PushCAFile         string        // --push-ca-file, PARLEY_PUSH_CA_FILE: more roots trusted for the push services
+	PushCollapseWindow time.Duration // --push-collapse-window, PARLEY_PUSH_COLLAPSE_WINDOW; 0: none
+	PushWorkers        int           // --push-workers, PARLEY_PUSH_WORKERS
+	PushQueue          int           // --push-queue, PARLEY_PUSH_QUEUE: messages waiting per worker
 }
 
 // MinOperatorToken is the shortest operator token accepted: the token is
@@ -76,6 +85,10 @@ func DefaultConfig() Config {
 		PresenceGrace: 5 * time.Second,
 		ResumeLimit:   1000,
 		RingTimeout:   chat.DefaultRingTimeout,
+
+		PushCollapseWindow: push.DefaultCollapseWindow,
+		PushWorkers:        push.DefaultWorkers,
+		PushQueue:          push.DefaultQueue,
 	}
 }
 
@@ -136,6 +149,10 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	p.count(&resumeLimit, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST", 1)
 	p.duration(&c.RingTimeout, "ring-timeout", "PARLEY_RING_TIMEOUT",
 		"how long a call rings before it becomes unanswered (whole seconds)")
+	pushFlags(fs, &p, &c)
+	pushWorkers, pushQueue := int64(c.PushWorkers), int64(c.PushQueue)
+	p.count(&pushWorkers, "push-workers", "PARLEY_PUSH_WORKERS", "push notification workers", 1)
+	p.count(&pushQueue, "push-queue", "PARLEY_PUSH_QUEUE", "messages waiting to be pushed, per worker; more are dropped", 1)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.Copy(help, &out)
@@ -155,6 +172,7 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	if c.RingTimeout < time.Second {
 		return c, fmt.Errorf("--ring-timeout (or PARLEY_RING_TIMEOUT) must be at least 1s")
 	}
+	c.PushWorkers, c.PushQueue = int(pushWorkers), int(pushQueue)
 	if n := len(c.OperatorToken); n > 0 && n < MinOperatorToken {
 		return c, fmt.Errorf("--operator-token (or PARLEY_OPERATOR_TOKEN) is %d characters; it must be at least %d "+
 			"(or leave it empty and the first start generates one)", n, MinOperatorToken)
@@ -241,4 +259,24 @@ func (p *parser) rate(dst *ratelimit.Rate, name, env, help string) {
 		*dst = v
 		return nil
 	})
+}
+
+// pushFlags defines the push notification flags.
+func pushFlags(fs *flag.FlagSet, p *parser, c *Config) {
+	ps := &c.Push
+	str(fs, &ps.FCMCredentials, "push-fcm-credentials", "PARLEY_PUSH_FCM_CREDENTIALS",
+		"FCM: the Firebase service account key file (JSON); empty: no FCM")
+	str(fs, &ps.FCMURL, "push-fcm-url", "PARLEY_PUSH_FCM_URL", "FCM: the API's base URL; empty: "+push.DefaultFCMURL)
+	str(fs, &ps.APNsKey, "push-apns-key", "PARLEY_PUSH_APNS_KEY", "APNs: the .p8 signing key file; empty: no APNs")
+	str(fs, &ps.APNsKeyID, "push-apns-key-id", "PARLEY_PUSH_APNS_KEY_ID", "APNs: the signing key's id")
+	str(fs, &ps.APNsTeamID, "push-apns-team-id", "PARLEY_PUSH_APNS_TEAM_ID", "APNs: the developer team id")
+	str(fs, &ps.APNsTopic, "push-apns-topic", "PARLEY_PUSH_APNS_TOPIC", "APNs: the app's bundle id")
+	str(fs, &ps.APNsURL, "push-apns-url", "PARLEY_PUSH_APNS_URL", "APNs: production (default), sandbox, or a base URL")
+	str(fs, &ps.WebhookURL, "push-webhook-url", "PARLEY_PUSH_WEBHOOK_URL",
+		"the app's push service, POSTed a JSON body per push to a webhook token; empty: none")
+	str(fs, &ps.WebhookSecret, "push-webhook-secret", "PARLEY_PUSH_WEBHOOK_SECRET", "sent to the push webhook as a Bearer token")
+	str(fs, &c.PushAppsFile, "push-apps", "PARLEY_PUSH_APPS", "JSON file of per-app push credentials, replacing the server's per platform")
+	str(fs, &c.PushCAFile, "push-ca-file", "PARLEY_PUSH_CA_FILE", "PEM file of more certificate authorities trusted for the push services")
+	p.duration(&c.PushCollapseWindow, "push-collapse-window", "PARLEY_PUSH_COLLAPSE_WINDOW",
+		"least time between two pushes of one conversation; a burst becomes one push; 0: none")
 }

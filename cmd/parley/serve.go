@@ -12,11 +12,13 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/parleychat/parley"
 	"github.com/parleychat/parley/blob"
 	"github.com/parleychat/parley/broker/inmem"
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/httpapi"
 	"github.com/parleychat/parley/internal/ratelimit"
+	"github.com/parleychat/parley/push"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
 )
@@ -31,6 +33,8 @@ type Main struct {
 	Broker  *inmem.Broker
 	Service *chat.Service
 	Hub     *realtime.Hub
+	// Push is the push dispatcher; nil when no push service is configured.
+	Push *push.Dispatcher
 
 	stdout   io.Writer
 	listener net.Listener
@@ -88,8 +92,21 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("media dir: %w", err)
 	}
 	m.Broker = inmem.New(inmem.Config{})
-	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload,
-		Broker: m.Broker, RingTimeout: m.Config.RingTimeout})
+	// The dispatcher asks the service, made next, who is pushed.
+	var svc *chat.Service
+	m.Push, err = m.newPusher(func(ctx context.Context, appID string, msg *parley.Message) ([]parley.PushDelivery, error) {
+		return svc.PushDeliveries(ctx, appID, msg)
+	}, func(ctx context.Context, t *parley.PushToken) error { return svc.ForgetPushToken(ctx, t) })
+	if err != nil {
+		return err
+	}
+	cfg := chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload, Broker: m.Broker,
+		RingTimeout: m.Config.RingTimeout}
+	if m.Push != nil { // a nil *push.Dispatcher in the interface would not be nil
+		cfg.Push = m.Push
+	}
+	svc = chat.New(cfg)
+	m.Service = svc
 	// Users a crash left online: no connection of theirs survived it.
 	if err := m.Service.ResetPresence(ctx); err != nil {
 		return fmt.Errorf("reset presence: %w", err)
@@ -205,6 +222,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.server = nil
+	}
+	if m.Push != nil { // after the server: no request sends any more; before the store it reads
+		m.Push.Close()
+		m.Push = nil
 	}
 	if m.Service != nil {
 		m.Service.Close()

@@ -44,6 +44,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		{"Calls", TestCalls},
 		{"Tx", TestTx},
 		{"Savepoints", TestSavepoints},
+		{"Push", TestPush},
 	} {
 		t.Run(agg.name, func(t *testing.T) {
 			t.Parallel()
