@@ -244,6 +244,11 @@ func typedEntity(entityType string, v any) any {
 			typeEntities(&m)
 			return &m
 		}
+	case "call":
+		var c parley.CallEntity
+		if decodeJSON(b, &c) == nil {
+			return &c
+		}
 	}
 	return v
 }

@@ -190,27 +190,38 @@ func TestGroupChat(t *testing.T) {
 	})
 
 	t.Run("calls", func(t *testing.T) {
-		// The server has no calls endpoint yet; a call message written to
-		// the log (as the calls feature will) reaches the call listener.
-		call := &parley.Message{ConversationID: parley.GroupConversationID("team"), Sender: "bob", Receiver: "team",
-			ReceiverType: parley.ReceiverGroup, Category: parley.CategoryCall, Type: "audio",
-			Data: parley.MessageData{Action: "initiated"}, SentAt: 1, UpdatedAt: 1}
-		if err := s.Store.AppendMessages(ctx, s.AppID, call); err != nil {
-			t.Fatal(err)
-		}
-		// The hub finds the call in the log when the next message comes.
-		next, err := bob.SendText(ctx, team, "calling")
+		// bob rings the group; carol hears it ring, joins, and hears bob
+		// end it, each step on the call listener with the same session.
+		first, err := bob.StartCall(ctx, "team", parley.ReceiverGroup, "audio")
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := rc.await(t, "call", withID(call.ID)).msg
-		if got.Category != parley.CategoryCall || got.Sender != "bob" || got.Data.Action != "initiated" {
-			t.Errorf("carol heard %+v", got)
+		call := client.CallOf(first)
+		if call == nil || call.SessionID == "" || call.Status != "initiated" || call.Initiator != "bob" {
+			t.Fatalf("bob's call %+v from %+v", call, first)
 		}
-		rc.await(t, "text", withID(next.ID))
-		if n := rc.count("call"); n != 1 {
-			t.Errorf("carol heard %d calls", n)
+		got := rc.await(t, "call", withID(first.ID)).msg
+		if c := client.CallOf(got); c == nil || c.SessionID != call.SessionID || got.Data.Action != "initiated" {
+			t.Errorf("carol heard the ring as %+v", got)
 		}
+		_, err = carol.StartCall(ctx, "team", parley.ReceiverGroup, "audio")
+		mustCode(t, err, parley.CodeCallBusyGroup)
+		joined, err := carol.UpdateCall(ctx, call.SessionID, "ongoing")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ended, err := bob.UpdateCall(ctx, call.SessionID, "ended")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []*parley.Message{joined, ended} {
+			h := rc.await(t, "call", withID(m.ID)).msg
+			if c := client.CallOf(h); c == nil || c.SessionID != call.SessionID || h.Data.Action != m.Data.Action {
+				t.Errorf("carol heard %+v for %s", h, m.Data.Action)
+			}
+		}
+		_, err = bob.UpdateCall(ctx, call.SessionID, "ended")
+		mustCode(t, err, parley.CodeCallTerminated)
 	})
 
 	t.Run("groups list", func(t *testing.T) {
