@@ -109,4 +109,19 @@ const (
 	CodeConversationNoAccess = "ERR_CONVERSATION_NOT_ACCESSIBLE" // not the user's, or no message yet
 	CodeMediaNotFound        = "ERR_MEDIA_NOT_FOUND"
 	CodeTooManyFiles         = "ERR_TOO_MANY_FILES"
+
+	// Webhooks (docs/webhooks.md).
+	CodeWebhookNotFound      = "ERR_WEBHOOK_NOT_FOUND"
+	CodeWebhookExists        = "ERR_WEBHOOK_ALREADY_EXISTS"
+	CodeWebhookLimit         = "ERR_WEBHOOK_LIMIT_EXCEEDED"
+	CodeInvalidWebhookURL    = "ERR_INVALID_WEBHOOK_URL"
+	CodeInvalidTrigger       = "ERR_INVALID_TRIGGER"
+	CodeModerationHookExists = "ERR_MODERATION_HOOK_EXISTS" // a second webhook with before_message
+	CodeDeliveryNotFound     = "ERR_WEBHOOK_DELIVERY_NOT_FOUND"
+	// CodeMessageRejected answers a send the app's before_message hook
+	// rejected (403); the hook may name a code of its own instead.
+	CodeMessageRejected = "ERR_MESSAGE_REJECTED"
+	// CodeModerationUnavailable answers a send whose before_message hook
+	// failed or timed out when the app fails closed (503: retry later).
+	CodeModerationUnavailable = "ERR_MODERATION_UNAVAILABLE"
 )

@@ -43,6 +43,7 @@ type Tx interface {
 	MessageStore
 	MessageEditStore
 	ConversationStore
+	WebhookStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.

@@ -43,6 +43,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		{"Presence", TestPresence},
 		{"Tx", TestTx},
 		{"Savepoints", TestSavepoints},
+		{"Webhooks", TestWebhooks},
 	} {
 		t.Run(agg.name, func(t *testing.T) {
 			t.Parallel()
