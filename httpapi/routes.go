@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	s.groupRoutes()   // API.md §4
 	s.messageRoutes() // API.md §5, §6
 	s.threadRoutes()
+	s.webhookRoutes() // API.md §8
 
 	if s.rt != nil { // API.md §9; the hub authenticates with the first frame
 		m.Handle("GET /v3/ws", s.rt)

@@ -360,6 +360,7 @@ func (c *Config) withEdgeDefaults() {
 	}
 	c.MaxUploadBody, c.HeaderTimeout, c.IdleTimeout = d.MaxUploadBody, d.HeaderTimeout, d.IdleTimeout
 	c.BodyTimeout, c.BodyMinBytes, c.MaxConns, c.Rates = d.BodyTimeout, d.BodyMinBytes, d.MaxConns, d.Rates
+	c.Webhooks = d.Webhooks
 }
 
 // clearEnv unsets every PARLEY_* variable for the test.

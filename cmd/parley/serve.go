@@ -18,6 +18,7 @@ import (
 	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
+	"github.com/parleychat/parley/webhook"
 )
 
 // Main is the whole server: config → store → broker → service → hub →
@@ -30,6 +31,9 @@ type Main struct {
 	Broker  *inmem.Broker
 	Service *chat.Service
 	Hub     *realtime.Hub
+	// Webhooks sends the webhook deliveries chat queues in the store, and
+	// asks the apps' before_message hooks.
+	Webhooks *webhook.Dispatcher
 
 	stdout   io.Writer
 	listener net.Listener
@@ -83,8 +87,14 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("media dir: %w", err)
 	}
 	m.Broker = inmem.New(inmem.Config{})
+	wh := m.Config.Webhooks
+	m.Webhooks = webhook.New(webhook.Config{Store: st, Logger: m.Logger, Timeout: wh.Timeout,
+		PollInterval: wh.PollInterval, BackoffBase: wh.BackoffBase, BackoffMax: wh.BackoffMax,
+		MaxAttempts: wh.MaxAttempts, PerEndpoint: wh.PerEndpoint, Retention: wh.Retention,
+		BlockPrivate: !wh.AllowPrivate})
 	m.Service = chat.New(chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload,
-		Broker: m.Broker})
+		Broker: m.Broker, NotifyDeliveries: m.Webhooks.Notify, Moderator: m.Webhooks,
+		ModerationTimeout: wh.ModerationTimeout})
 	// Users a crash left online: no connection of theirs survived it.
 	if err := m.Service.ResetPresence(ctx); err != nil {
 		return fmt.Errorf("reset presence: %w", err)
@@ -118,6 +128,8 @@ func (m *Main) Open(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
+	// The queue a stopped server left is sent on from where it was.
+	m.Webhooks.Start()
 	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
 	return nil
 }
@@ -194,6 +206,10 @@ func (m *Main) Close() error {
 	}
 	if m.Service != nil {
 		m.Service.Close()
+	}
+	if m.Webhooks != nil { // before the store: it reads the queue
+		m.Webhooks.Close()
+		m.Webhooks = nil
 	}
 	if m.Broker != nil {
 		m.Broker.Close()
