@@ -54,8 +54,8 @@ func TestEveryTriggerFires(t *testing.T) {
 	call := func(method, p string, body any, hs hdr) func(t *testing.T) {
 		return func(t *testing.T) { e.ok(t, method, p, body, hs) }
 	}
-	var first string // the first message's id
-	type want map[string]any  // data path -> value, checked on the step's first delivery (or its trigger's)
+	var first string         // the first message's id
+	type want map[string]any // data path -> value, checked on the step's first delivery (or its trigger's)
 	steps := []struct {
 		name     string
 		do       func(t *testing.T)
@@ -65,7 +65,9 @@ func TestEveryTriggerFires(t *testing.T) {
 		{"Send", func(t *testing.T) { first = e.sendID(t, toUser("bob", "hello"), e.as("ann")) },
 			[]string{"message_sent"}, map[string]want{"message_sent": {"message.data.text": "hello", "message.sender": "ann",
 				"message.receiver": "bob", "message.category": "message"}}},
-		{"Edit", func(t *testing.T) { e.ok(t, "PUT", "/v3/messages/"+first, map[string]any{"data": map[string]any{"text": "hello!"}}, e.as("ann")) },
+		{"Edit", func(t *testing.T) {
+			e.ok(t, "PUT", "/v3/messages/"+first, map[string]any{"data": map[string]any{"text": "hello!"}}, e.as("ann"))
+		},
 			[]string{"message_edited"}, map[string]want{"message_edited": {"message.category": "action", "message.data.action": "edited",
 				"message.data.entities.on.entity.data.text": "hello!", "message.data.entities.by.entity.uid": "ann"}}},
 		{"React", func(t *testing.T) { e.ok(t, "POST", "/v3/messages/"+first+"/reactions/👍", nil, e.as("bob")) },
