@@ -55,7 +55,7 @@ func TestEveryTriggerFires(t *testing.T) {
 		return func(t *testing.T) { e.ok(t, method, p, body, hs) }
 	}
 	var first string         // the first message's id
-	type want map[string]any // data path -> value, checked on the step's first delivery (or its trigger's)
+	type want map[string]any // data path -> value, checked on the delivery of its trigger
 	steps := []struct {
 		name     string
 		do       func(t *testing.T)
