@@ -165,28 +165,35 @@ func (q *queries) RemoveWebhookTriggers(ctx context.Context, appID, id string, t
 	})
 }
 
-// enqueueSQL queues one event for the enabled webhooks that take its
-// trigger, found by webhook_triggers_by_name.
-const enqueueSQL = `INSERT INTO webhook_deliveries (app_id, webhook_id, trigger_name, data, status, next_at, created_at, updated_at)
-	SELECT t.app_id, t.webhook_id, t.trigger_name, ?, 'pending', ?, ?, ?
-	FROM webhook_triggers t JOIN webhooks w ON w.app_id = t.app_id AND w.id = t.webhook_id
-	WHERE t.app_id = ? AND t.trigger_name = ? AND w.enabled = 1
-	ORDER BY w.created_at, w.id`
+// enqueueRows queues events (rows of seq, app id, trigger, data, next_at,
+// time) for the enabled webhooks that take their triggers, found by
+// webhook_triggers_by_name: one statement for a whole batch of events,
+// in the order of seq (and, for one event, of the webhooks' creation).
+var enqueueRows = multiRow{
+	head: `WITH v(seq, app_id, trigger_name, data, next_at, at) AS (VALUES `,
+	tail: `) INSERT INTO webhook_deliveries (app_id, webhook_id, trigger_name, data, status, next_at, created_at, updated_at)
+	SELECT t.app_id, t.webhook_id, t.trigger_name, v.data, 'pending', v.next_at, v.at, v.at
+	FROM v JOIN webhook_triggers t ON t.app_id = v.app_id AND t.trigger_name = v.trigger_name
+	JOIN webhooks w ON w.app_id = t.app_id AND w.id = t.webhook_id
+	WHERE w.enabled = 1
+	ORDER BY v.seq, w.created_at, w.id`,
+	width: 6,
+}
 
 // EnqueueDeliveries queues each event for every enabled webhook that takes
-// its trigger: one INSERT … SELECT per event, so the store fans out and an
-// event no webhook takes writes nothing.
+// its trigger; the store fans out, and an event no webhook takes writes
+// nothing.
 func (q *queries) EnqueueDeliveries(ctx context.Context, appID string, ds []parley.NewDelivery, at int64) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	secs := at / 1000
+	args := make([]any, 0, len(ds)*enqueueRows.width)
+	for i, d := range ds {
+		args = append(args, i, appID, d.Trigger, string(d.Data), at, at/1000)
+	}
 	return q.write(ctx, func(q *queries) error {
-		for _, d := range ds {
-			_, err := q.w.ExecContext(ctx, enqueueSQL, string(d.Data), at, secs, secs, appID, d.Trigger)
-			if err != nil {
-				return fail(fmt.Sprintf("enqueue %s", d.Trigger), err)
-			}
+		if err := q.execRows(ctx, enqueueRows, args, nil); err != nil {
+			return fail(fmt.Sprintf("enqueue %d deliveries", len(ds)), err)
 		}
 		return nil
 	})

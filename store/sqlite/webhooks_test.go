@@ -12,7 +12,7 @@ func TestWebhookQueryPlans(t *testing.T) {
 		`SCAN webhook_deliveries USING COVERING INDEX webhook_deliveries_pending`,
 		`SEARCH d USING INTEGER PRIMARY KEY (rowid=?)`,
 	}, `SCAN webhook_deliveries`, `SCAN d`)
-	wantPlan(t, s, "EnqueueDeliveries", enqueueSQL, []any{"{}", 1, 1, 1, "a", "message_sent"}, []string{
+	wantPlan(t, s, "EnqueueDeliveries", enqueueRows.sql(2), []any{0, "a", "message_sent", "{}", 1, 1, 1, "a", "group_created", "{}", 1, 1}, []string{
 		`SEARCH t USING COVERING INDEX webhook_triggers_by_name (app_id=? AND trigger_name=?)`,
 	}, `SCAN t`, `SCAN w`)
 }
