@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -253,7 +254,9 @@ func (d *Dispatcher) deliver(dd *parley.DueDelivery, key, ep string) {
 		d.log.Info("webhook: attempt failed", "app", dd.AppID, "webhook", dd.WebhookID, "delivery", dd.ID,
 			"trigger", dd.Trigger, "attempt", o.Attempts, "status", o.Status, "err", o.LastError)
 	}
-	if ferr := d.q.FinishDelivery(ctx, dd.ID, o); ferr != nil {
+	switch ferr := d.q.FinishDelivery(ctx, dd.ID, o); {
+	case errors.Is(ferr, parley.ErrNotFound): // its webhook was deleted meanwhile
+	case ferr != nil:
 		// The lease runs out and the delivery is sent again: at least once.
 		d.log.Warn("webhook: record an attempt", "delivery", dd.ID, "err", ferr)
 	}
