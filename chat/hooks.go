@@ -35,9 +35,10 @@ type appHooks struct {
 // hookCache keeps the webhooks of apps, read in the last hookTTL. Its zero
 // value is ready to use.
 type hookCache struct {
-	mu  sync.Mutex
-	m   map[string]appHooks
-	gen uint64 // counts forgets: a read begun before one is not kept
+	mu    sync.Mutex
+	m     map[string]appHooks
+	gen   uint64    // counts forgets: a read begun before one is not kept
+	swept time.Time // when expired entries were last dropped
 }
 
 func (c *hookCache) get(appID string, now time.Time) (appHooks, uint64, bool) {
@@ -59,10 +60,13 @@ func (c *hookCache) put(appID string, h appHooks, gen uint64, now time.Time) {
 	if c.m == nil {
 		c.m = map[string]appHooks{}
 	}
-	for k, e := range c.m { // drop what expired, so deleted apps go too
-		if !now.Before(e.until) {
-			delete(c.m, k)
+	if now.Sub(c.swept) > hookTTL { // drop what expired, so deleted apps go too; once a TTL, not per put
+		for k, e := range c.m {
+			if !now.Before(e.until) {
+				delete(c.m, k)
+			}
 		}
+		c.swept = now
 	}
 	h.until = now.Add(hookTTL)
 	c.m[appID] = h
