@@ -22,9 +22,12 @@ func moderator(d delivered) (int, string) {
 		return 200, `{"action":"rewrite","data":{"text":"d*** it","metadata":{"moderated":true}}}`
 	case "rewrite to nothing":
 		return 200, `{"action":"rewrite","data":{"text":""}}`
-	case "slow":
-		time.Sleep(300 * time.Millisecond)
-		return 200, `{"action":"allow"}`
+	case "slow": // answers after the send gave up on it
+		select {
+		case <-time.After(5 * time.Second):
+		case <-d.ctx.Done():
+		}
+		return 200, `{"action":"reject"}`
 	case "broken":
 		return 500, ""
 	case "garbage":
@@ -95,7 +98,11 @@ func TestModerationHook(t *testing.T) {
 		}
 	})
 	t.Run("FailOpen", func(t *testing.T) {
+		start := time.Now()
 		stored(t, "slow", "slow")
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("a send waited %v for a hook that times out after 100ms", took)
+		}
 		stored(t, "broken", "broken")
 		stored(t, "garbage", "garbage")
 		stored(t, "rewrite to nothing", "rewrite to nothing") // a rewrite that breaks a rule is a failure

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -39,6 +40,7 @@ type delivered struct {
 	AppID   string         `json:"appId"`
 	Webhook string         `json:"webhook"`
 	header  http.Header
+	ctx     context.Context // the request's: done when Parley hangs up
 }
 
 // sink is a local webhook endpoint: it records what it receives and
@@ -62,7 +64,7 @@ func newSink(t *testing.T, answer func(d delivered) (int, string)) *sink {
 		if err := json.Unmarshal(b, &d); err != nil {
 			t.Errorf("webhook body is not JSON: %v: %s", err, b)
 		}
-		d.header = r.Header.Clone()
+		d.header, d.ctx = r.Header.Clone(), r.Context()
 		s.mu.Lock()
 		secret := s.secret
 		s.got = append(s.got, d)
