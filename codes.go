@@ -137,4 +137,18 @@ const (
 	// CodePushNeedsAuthToken refuses push token calls that carry no auth
 	// token: a push token belongs to a device's login.
 	CodePushNeedsAuthToken = "ERR_AUTH_TOKEN_REQUIRED"
+	// Webhooks (docs/webhooks.md).
+	CodeWebhookNotFound      = "ERR_WEBHOOK_NOT_FOUND"
+	CodeWebhookExists        = "ERR_WEBHOOK_ALREADY_EXISTS"
+	CodeWebhookLimit         = "ERR_WEBHOOK_LIMIT_EXCEEDED"
+	CodeInvalidWebhookURL    = "ERR_INVALID_WEBHOOK_URL"
+	CodeInvalidTrigger       = "ERR_INVALID_TRIGGER"
+	CodeModerationHookExists = "ERR_MODERATION_HOOK_EXISTS" // a second webhook with before_message
+	CodeDeliveryNotFound     = "ERR_WEBHOOK_DELIVERY_NOT_FOUND"
+	// CodeMessageRejected answers a send the app's before_message hook
+	// rejected (403); the hook may name a code of its own instead.
+	CodeMessageRejected = "ERR_MESSAGE_REJECTED"
+	// CodeModerationUnavailable answers a send whose before_message hook
+	// failed or timed out when the app fails closed (503: retry later).
+	CodeModerationUnavailable = "ERR_MODERATION_UNAVAILABLE"
 )

@@ -45,6 +45,7 @@ type Tx interface {
 	ConversationStore
 	CallStore
 	PushStore
+	WebhookStore
 }
 
 // AppStore keeps apps, their API keys and server-level settings.

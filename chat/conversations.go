@@ -202,7 +202,17 @@ func (s *Service) mark(ctx context.Context, typ, peer string, messageID int64, k
 			return err
 		}
 		s.afterCommit(ctx, tx, s.receiptEvent(ctx, a, m, kind, now))
-		return nil
+		trigger := parley.TriggerReadReceipt
+		if kind == parley.ReceiptDelivered {
+			trigger = parley.TriggerDeliveryReceipt
+		}
+		return s.hook(ctx, tx, a.AppID, trigger, func() any {
+			return map[string]any{"receipt": map[string]any{
+				"action": kind, "messageId": idString(m.ID), "messageSender": m.Sender, "receiver": m.Receiver,
+				"receiverType": m.ReceiverType, "conversationId": m.ConversationID,
+				"user": hookUser(ctx, tx, a.AppID, a.UID), "timestamp": now,
+			}}
+		})
 	}), nil, nil)
 }
 

@@ -39,7 +39,10 @@ func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Acto
 			"on":  {Entity: &snap, EntityType: "message"},
 			"for": m.Data.Entities["receiver"],
 		}}}
-	return act, tx.AppendMessages(ctx, a.AppID, act)
+	if err := tx.AppendMessages(ctx, a.AppID, act); err != nil {
+		return act, err
+	}
+	return act, s.hookMessages(ctx, tx, a.AppID, act)
 }
 
 // EditMessage changes a message's text, metadata or tags (its sender, or a

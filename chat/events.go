@@ -161,19 +161,28 @@ type publishingStore struct {
 // publish after commit.
 type outboxTx struct {
 	parley.Tx
-	appID  string
-	msgs   []*parley.Message
-	events []*parley.Event
+	appID    string
+	msgs     []*parley.Message
+	events   []*parley.Event
+	enqueued bool // webhook deliveries were queued (see hooks.go)
 }
 
-// InTx runs fn and publishes what it wrote once it committed.
+// InTx runs fn and publishes what it wrote once it committed. The webhook
+// deliveries of the log messages fn appended are queued at its end, in the
+// same transaction.
 func (p publishingStore) InTx(ctx context.Context, fn func(tx parley.Tx) error) error {
 	var box *outboxTx
 	err := p.Store.InTx(ctx, func(stx parley.Tx) error {
 		box = &outboxTx{Tx: stx} // afresh if the store runs fn again
-		return fn(box)
+		if err := fn(box); err != nil {
+			return err
+		}
+		return p.s.hookMessages(ctx, box, box.appID, box.msgs...)
 	})
 	if err == nil && box != nil {
+		if box.enqueued {
+			p.s.notifyDeliveries()
+		}
 		p.s.publishMessages(ctx, box.appID, box.msgs...)
 		p.s.publish(ctx, box.events...)
 	}

@@ -216,7 +216,7 @@ func (s *Service) UpdateGroup(ctx context.Context, guid string, in parley.GroupU
 			return err
 		}
 		s.afterCommit(ctx, tx, s.groupEvent(ctx, parley.EventGroupUpdate, out))
-		return nil
+		return s.hookGroup(ctx, tx, v.a.AppID, parley.TriggerGroupUpdated, out)
 	})
 	return out, err
 }
@@ -289,7 +289,7 @@ func (s *Service) DeleteGroup(ctx context.Context, guid string) error {
 			return err
 		}
 		s.afterCommit(ctx, tx, s.groupEvent(ctx, parley.EventGroupGone, v.g))
-		return nil
+		return s.hookGroup(ctx, tx, v.a.AppID, parley.TriggerGroupDeleted, v.g)
 	})
 	if err != nil {
 		return err

@@ -52,8 +52,10 @@ func (s *Service) CreateGroup(ctx context.Context, in parley.NewGroup) (*GroupCr
 				return err
 			}
 		}
-		out.Group, err = tx.Group(ctx, a.AppID, g.GUID, a.UID)
-		return err
+		if out.Group, err = tx.Group(ctx, a.AppID, g.GUID, a.UID); err != nil {
+			return err
+		}
+		return s.hookGroup(ctx, tx, a.AppID, parley.TriggerGroupCreated, out.Group)
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)

@@ -94,6 +94,9 @@ func (s *Service) leaveAllGroups(ctx context.Context, tx parley.Tx, appID, uid s
 			if err != nil {
 				return nil, err
 			}
+			if err := s.hookGroup(ctx, tx, appID, parley.TriggerGroupDeleted, g); err != nil {
+				return nil, err
+			}
 			files = append(files, keys...)
 			continue
 		}

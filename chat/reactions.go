@@ -54,10 +54,19 @@ func (s *Service) react(ctx context.Context, id int64, reaction string, add bool
 			err = storeErr(tx.RemoveReaction(ctx, a.AppID, id, a.UID, reaction),
 				msgErr(parley.KindNotFound, parley.CodeReactionNotFound, "you have no %s reaction on this message", reaction), nil)
 		}
-		if err == nil {
-			s.afterCommit(ctx, tx, s.reactionEvent(ctx, a, m, r, add))
+		if err != nil {
+			return err
 		}
-		return err
+		s.afterCommit(ctx, tx, s.reactionEvent(ctx, a, m, r, add))
+		trigger := parley.TriggerReactionAdded
+		if !add {
+			trigger = parley.TriggerReactionRemoved
+		}
+		return s.hook(ctx, tx, a.AppID, trigger, func() any {
+			rc := *r
+			rc.User = hookUser(ctx, tx, a.AppID, a.UID)
+			return map[string]any{"reaction": &rc, "message": s.hookMessage(a.AppID, m)}
+		})
 	})
 	if err != nil {
 		return nil, storeErr(err, nil, nil)

@@ -226,7 +226,11 @@ func (s *Service) SetPresence(ctx context.Context, online bool) error {
 			e.Route.Role = u.Role
 		}
 		s.afterCommit(ctx, tx, e)
-		return nil
+		return s.hook(ctx, tx, a.AppID, parley.TriggerConnectionStatus, func() any {
+			c := *u
+			c.BlockedByMe, c.HasBlockedMe, c.ConversationID = nil, nil, ""
+			return map[string]any{"user": &c, "status": action, "timestamp": at}
+		})
 	})
 	return storeErr(err, errUIDNotFound(a.UID), nil)
 }

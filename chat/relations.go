@@ -14,6 +14,8 @@ type relation struct {
 	change func(tx parley.Tx, other string) error
 	done   func(other string) string
 	self   *parley.Error
+	// trigger is the webhook trigger of a change (blocks), "" for none.
+	trigger string
 }
 
 // relate runs one bulk relation change: for each uid in uids, r.change in
@@ -49,7 +51,12 @@ func (s *Service) relate(ctx context.Context, appID, owner string, uids []string
 				return err
 			}
 			s.afterCommit(ctx, tx, relationEvent(appID, owner, []string{other}))
-			return nil
+			if r.trigger == "" {
+				return nil
+			}
+			return s.hook(ctx, tx, appID, r.trigger, func() any {
+				return map[string]any{"blockedBy": hookUser(ctx, tx, appID, owner), "blockedUser": hookUser(ctx, tx, appID, other)}
+			})
 		})
 		if err != nil {
 			if _, ok := parley.AsError(err); !ok {
@@ -157,7 +164,8 @@ func (s *Service) BlockUsers(ctx context.Context, uid string, blocked []string) 
 		done: func(other string) string {
 			return fmt.Sprintf("The user with UID %s has blocked user with UID %s successfully.", uid, other)
 		},
-		self: errSelfBlock(),
+		self:    errSelfBlock(),
+		trigger: parley.TriggerUserBlocked,
 	})
 }
 
@@ -184,7 +192,8 @@ func (s *Service) UnblockUsers(ctx context.Context, uid string, blocked []string
 		done: func(other string) string {
 			return fmt.Sprintf("The user with UID %s has unblocked user with UID %s successfully.", uid, other)
 		},
-		self: errSelfBlock(),
+		self:    errSelfBlock(),
+		trigger: parley.TriggerUserUnblocked,
 	})
 }
 

@@ -120,14 +120,19 @@ func (s *Service) sendCopy(ctx context.Context, a parley.Actor, in parley.NewMes
 	return m, err
 }
 
-// sendOne writes one message through the group-commit writer.
+// sendOne writes one message through the group-commit writer, once the
+// app's before_message hook, if any, allowed it (see moderate).
 func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
+	in, err := s.moderate(ctx, a, in)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		out    *parley.Message
 		stored bool // a muid retry of a message stored before
 		fresh  bool // written by this job, so published by this call
 	)
-	err := s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
+	err = s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		m, err := s.prepare(ctx, tx, a, in)
 		stored, fresh = err == nil && m.ID != 0, false
 		if err != nil || stored || isPending(tx, m) { // a rule failed, or a muid retry

@@ -56,6 +56,18 @@ type Config struct {
 	// Push takes the committed messages that may be pushed to users who
 	// are not connected (push.Dispatcher); nil pushes nothing.
 	Push Pusher
+	// NotifyDeliveries is called once a transaction that queued webhook
+	// deliveries committed (package webhook's Dispatcher.Notify); nil
+	// leaves them to the dispatcher's poll.
+	NotifyDeliveries func()
+	// Moderator asks an app's before_message webhook about each message
+	// before it is stored (package webhook's Dispatcher); nil skips the
+	// hook.
+	Moderator Moderator
+	// ModerationTimeout bounds the wait for a before_message hook
+	// (DefaultModerationTimeout when zero); past it the app's
+	// rejectOnFailure setting decides.
+	ModerationTimeout time.Duration
 }
 
 // Service carries out every operation of Parley.
@@ -76,12 +88,21 @@ type Service struct {
 	ringTimeout  time.Duration
 	ringer       ringer
 	pusher       Pusher
+
+	hooks      hookCache
+	notify     func()
+	moderator  Moderator
+	modTimeout time.Duration
 }
 
 // New returns a Service over cfg.Store.
 func New(cfg Config) *Service {
 	s := &Service{log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
-		passwordCost: cfg.PasswordCost, broker: cfg.Broker, pusher: cfg.Push}
+		passwordCost: cfg.PasswordCost, broker: cfg.Broker, pusher: cfg.Push,
+		notify: cfg.NotifyDeliveries, moderator: cfg.Moderator, modTimeout: cfg.ModerationTimeout}
+	if s.modTimeout <= 0 {
+		s.modTimeout = DefaultModerationTimeout
+	}
 	s.store = publishingStore{Store: cfg.Store, s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost
@@ -93,7 +114,7 @@ func New(cfg Config) *Service {
 	if s.maxUpload == 0 {
 		s.maxUpload = DefaultMaxUpload
 	}
-	s.writer = newWriter(cfg.Store, s.log)
+	s.writer = newWriter(cfg.Store, s.log, withHooks(s.hookMessages, s.notifyDeliveries))
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -97,12 +97,17 @@ func BenchmarkSendText(b *testing.B) {
 	}
 }
 
-func benchmarkSend(b *testing.B, to string, senders int) {
+// benchmarkSend runs one case of BenchmarkSendText; prep, when given,
+// prepares the world first.
+func benchmarkSend(b *testing.B, to string, senders int, prep ...func(*world)) {
 	users := 20
 	if to == "users" {
 		users = 2 * senders
 	}
 	w := newWorld(b, users)
+	for _, p := range prep {
+		p(w)
+	}
 	var n atomic.Int64
 	b.SetParallelism(max(1, senders/2)) // GOMAXPROCS=2 on this machine
 	before := w.svc.WriteStats()

@@ -26,10 +26,15 @@ import (
 type writer struct {
 	store parley.Store
 	log   *slog.Logger
-	jobs  chan *writeJob
-	stop  chan struct{}
-	done  chan struct{}
-	once  sync.Once
+	// afterAppend queues the webhook deliveries of the messages a batch
+	// appends, in its transaction; committed is called after a batch that
+	// queued some committed.
+	afterAppend func(ctx context.Context, tx parley.Tx, appID string, ms ...*parley.Message) error
+	committed   func()
+	jobs        chan *writeJob
+	stop        chan struct{}
+	done        chan struct{}
+	once        sync.Once
 
 	// batches transactions committed (or tried), the writes they ran, and
 	// the writes run again alone after their batch failed.
@@ -49,10 +54,20 @@ const maxBatch = 512
 var errClosed = &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeUnavailable,
 	Message: "the server is shutting down; try again"}
 
-func newWriter(st parley.Store, log *slog.Logger) *writer {
+// newWriter starts a writer; opts set its hooks before it starts.
+func newWriter(st parley.Store, log *slog.Logger, opts ...func(*writer)) *writer {
 	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	for _, o := range opts {
+		o(w)
+	}
 	go w.loop()
 	return w
+}
+
+// withHooks sets a writer's afterAppend and committed.
+func withHooks(afterAppend func(ctx context.Context, tx parley.Tx, appID string, ms ...*parley.Message) error,
+	committed func()) func(*writer) {
+	return func(w *writer) { w.afterAppend, w.committed = afterAppend, committed }
 }
 
 // do runs fn in a shared write transaction and returns its error once the
@@ -164,8 +179,9 @@ func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
 		}
 	}()
 	ctx := context.Background()
-	return w.store.InTx(ctx, func(stx parley.Tx) error {
-		b := &batch{memo: map[string]any{}}
+	var b *batch
+	err = w.store.InTx(ctx, func(stx parley.Tx) error {
+		b = &batch{memo: map[string]any{}, afterAppend: w.afterAppend}
 		for i, j := range jobs {
 			if err := j.ctx.Err(); err != nil {
 				errs[i] = err // abandoned before it started: skipped
@@ -178,6 +194,10 @@ func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
 		}
 		return (&batchTx{Tx: stx, batch: b}).flush(ctx)
 	})
+	if err == nil && b.enqueued && w.committed != nil {
+		w.committed()
+	}
+	return err
 }
 
 // jobFailed carries a job's own failure out of its savepoint, telling it
@@ -270,8 +290,10 @@ type batchTx struct {
 
 // batch is what the jobs of one transaction share.
 type batch struct {
-	memo    map[string]any
-	pending []pendingMessage
+	memo        map[string]any
+	pending     []pendingMessage
+	afterAppend func(ctx context.Context, tx parley.Tx, appID string, ms ...*parley.Message) error
+	enqueued    bool // webhook deliveries were queued (see hooks.go)
 }
 
 // pendingMessage is a checked message waiting for the batch's append.
@@ -323,6 +345,11 @@ func (b *batchTx) flush(ctx context.Context) error {
 		}
 		if err := appendAndTouch(ctx, b.Tx, appID, ms...); err != nil {
 			return err
+		}
+		if b.afterAppend != nil {
+			if err := b.afterAppend(ctx, b, appID, ms...); err != nil {
+				return err
+			}
 		}
 		b.pending = later
 	}

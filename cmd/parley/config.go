@@ -15,6 +15,7 @@ import (
 	"github.com/parleychat/parley/chat"
 	"github.com/parleychat/parley/internal/ratelimit"
 	"github.com/parleychat/parley/push"
+	"github.com/parleychat/parley/webhook"
 )
 
 // Config is the server's configuration. Every field has a flag and a
@@ -58,6 +59,22 @@ type Config struct {
 	PushCollapseWindow time.Duration // --push-collapse-window, PARLEY_PUSH_COLLAPSE_WINDOW; 0: none
 	PushWorkers        int           // --push-workers, PARLEY_PUSH_WORKERS
 	PushQueue          int           // --push-queue, PARLEY_PUSH_QUEUE: messages waiting per worker
+	// Webhooks (docs/webhooks.md).
+	Webhooks WebhookConfig
+}
+
+// WebhookConfig configures the delivery of webhooks and the before_message
+// hook; package webhook documents each.
+type WebhookConfig struct {
+	Timeout           time.Duration // --webhook-timeout, PARLEY_WEBHOOK_TIMEOUT: one attempt
+	PollInterval      time.Duration // --webhook-poll, PARLEY_WEBHOOK_POLL
+	BackoffBase       time.Duration // --webhook-backoff, PARLEY_WEBHOOK_BACKOFF: the first retry's step
+	BackoffMax        time.Duration // --webhook-backoff-max, PARLEY_WEBHOOK_BACKOFF_MAX
+	MaxAttempts       int           // --webhook-max-attempts, PARLEY_WEBHOOK_MAX_ATTEMPTS
+	PerEndpoint       int           // --webhook-per-endpoint, PARLEY_WEBHOOK_PER_ENDPOINT: attempts in flight to one host
+	Retention         time.Duration // --webhook-retention, PARLEY_WEBHOOK_RETENTION: delivered and failed ones kept
+	AllowPrivate      bool          // --webhook-allow-private, PARLEY_WEBHOOK_ALLOW_PRIVATE
+	ModerationTimeout time.Duration // --moderation-timeout, PARLEY_MODERATION_TIMEOUT: the before_message hook
 }
 
 // MinOperatorToken is the shortest operator token accepted: the token is
@@ -89,6 +106,10 @@ func DefaultConfig() Config {
 		PushCollapseWindow: push.DefaultCollapseWindow,
 		PushWorkers:        push.DefaultWorkers,
 		PushQueue:          push.DefaultQueue,
+		Webhooks: WebhookConfig{Timeout: webhook.DefaultTimeout, PollInterval: webhook.DefaultPollInterval,
+			BackoffBase: webhook.DefaultBackoffBase, BackoffMax: webhook.DefaultBackoffMax,
+			MaxAttempts: webhook.DefaultMaxAttempts, PerEndpoint: webhook.DefaultPerEndpoint,
+			Retention: webhook.DefaultRetention, AllowPrivate: true, ModerationTimeout: chat.DefaultModerationTimeout},
 	}
 }
 
@@ -153,6 +174,19 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	pushWorkers, pushQueue := int64(c.PushWorkers), int64(c.PushQueue)
 	p.count(&pushWorkers, "push-workers", "PARLEY_PUSH_WORKERS", "push notification workers", 1)
 	p.count(&pushQueue, "push-queue", "PARLEY_PUSH_QUEUE", "messages waiting to be pushed, per worker; more are dropped", 1)
+	wh := &c.Webhooks
+	maxAttempts, perEndpoint := int64(wh.MaxAttempts), int64(wh.PerEndpoint)
+	p.duration(&wh.Timeout, "webhook-timeout", "PARLEY_WEBHOOK_TIMEOUT", "how long one webhook delivery attempt may take")
+	p.duration(&wh.PollInterval, "webhook-poll", "PARLEY_WEBHOOK_POLL", "how often the webhook queue is read when nothing wakes it")
+	p.duration(&wh.BackoffBase, "webhook-backoff", "PARLEY_WEBHOOK_BACKOFF", "the first retry's backoff step; each retry doubles it")
+	p.duration(&wh.BackoffMax, "webhook-backoff-max", "PARLEY_WEBHOOK_BACKOFF_MAX", "the largest backoff step")
+	p.count(&maxAttempts, "webhook-max-attempts", "PARLEY_WEBHOOK_MAX_ATTEMPTS", "attempts a delivery gets before it is given up", 1)
+	p.count(&perEndpoint, "webhook-per-endpoint", "PARLEY_WEBHOOK_PER_ENDPOINT", "webhook attempts in flight to one host at most", 1)
+	p.duration(&wh.Retention, "webhook-retention", "PARLEY_WEBHOOK_RETENTION", "how long delivered and failed deliveries stay in the log")
+	p.boolean(&wh.AllowPrivate, "webhook-allow-private", "PARLEY_WEBHOOK_ALLOW_PRIVATE",
+		"let webhooks reach loopback and private addresses; set false where the network behind Parley must stay out of reach")
+	p.duration(&wh.ModerationTimeout, "moderation-timeout", "PARLEY_MODERATION_TIMEOUT",
+		"how long a send waits for the app's before_message hook before its rejectOnFailure setting decides")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			io.Copy(help, &out)
@@ -173,6 +207,7 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 		return c, fmt.Errorf("--ring-timeout (or PARLEY_RING_TIMEOUT) must be at least 1s")
 	}
 	c.PushWorkers, c.PushQueue = int(pushWorkers), int(pushQueue)
+	wh.MaxAttempts, wh.PerEndpoint = int(maxAttempts), int(perEndpoint)
 	if n := len(c.OperatorToken); n > 0 && n < MinOperatorToken {
 		return c, fmt.Errorf("--operator-token (or PARLEY_OPERATOR_TOKEN) is %d characters; it must be at least %d "+
 			"(or leave it empty and the first start generates one)", n, MinOperatorToken)
@@ -246,6 +281,41 @@ func (p *parser) duration(dst *time.Duration, name, env, help string) {
 		return nil
 	})
 }
+
+// boolean defines a true/false flag ("--name" alone sets it; the
+// environment variable takes true, false, 1 or 0).
+func (p *parser) boolean(dst *bool, name, env, help string) {
+	if v, ok := os.LookupEnv(env); ok {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			p.post = append(p.post, func() error { return fmt.Errorf("$%s must be true or false, not %q", env, v) })
+		} else {
+			*dst = b
+		}
+	}
+	p.fs.Var(boolFlag{dst}, name, help+" ($"+env+")")
+}
+
+// boolFlag is a flag.Value of a bool that takes no argument.
+type boolFlag struct{ p *bool }
+
+func (b boolFlag) String() string {
+	if b.p == nil {
+		return "false"
+	}
+	return strconv.FormatBool(*b.p)
+}
+
+func (b boolFlag) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*b.p = v
+	return nil
+}
+
+func (b boolFlag) IsBoolFlag() bool { return true }
 
 // rate defines a rate-limit flag.
 func (p *parser) rate(dst *ratelimit.Rate, name, env, help string) {

@@ -43,10 +43,11 @@ type child struct {
 
 var servingURL = regexp.MustCompile(`url=(http://\S+)`)
 
-func startChild(t *testing.T, dir string) *child {
+func startChild(t *testing.T, dir string, flags ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+" --operator-token durability-operator-token-0")
+	cmd.Env = append(os.Environ(), "PARLEY_TEST_CHILD_ARGS=serve --addr 127.0.0.1:0 --data "+dir+
+		" --operator-token durability-operator-token-0 "+strings.Join(flags, " "))
 	c := &child{cmd: cmd, stdout: &syncbuf.Buffer{}}
 	cmd.Stdout = c.stdout
 	stderr, err := cmd.StderrPipe()

@@ -370,6 +370,7 @@ func (c *Config) withEdgeDefaults() {
 	c.MaxUploadBody, c.HeaderTimeout, c.IdleTimeout = d.MaxUploadBody, d.HeaderTimeout, d.IdleTimeout
 	c.BodyTimeout, c.BodyMinBytes, c.MaxConns, c.Rates = d.BodyTimeout, d.BodyMinBytes, d.MaxConns, d.Rates
 	c.PushCollapseWindow, c.PushWorkers, c.PushQueue = d.PushCollapseWindow, d.PushWorkers, d.PushQueue
+	c.Webhooks = d.Webhooks
 }
 
 // clearEnv unsets every PARLEY_* variable for the test.

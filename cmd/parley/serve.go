@@ -21,6 +21,7 @@ import (
 	"github.com/parleychat/parley/push"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
+	"github.com/parleychat/parley/webhook"
 )
 
 // Main is the whole server: config → store → broker → service → hub →
@@ -35,6 +36,9 @@ type Main struct {
 	Hub     *realtime.Hub
 	// Push is the push dispatcher; nil when no push service is configured.
 	Push *push.Dispatcher
+	// Webhooks sends the webhook deliveries chat queues in the store, and
+	// asks the apps' before_message hooks.
+	Webhooks *webhook.Dispatcher
 
 	stdout   io.Writer
 	listener net.Listener
@@ -92,6 +96,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("media dir: %w", err)
 	}
 	m.Broker = inmem.New(inmem.Config{})
+	wh := m.Config.Webhooks
+	m.Webhooks = webhook.New(webhook.Config{Store: st, Logger: m.Logger, Timeout: wh.Timeout,
+		PollInterval: wh.PollInterval, BackoffBase: wh.BackoffBase, BackoffMax: wh.BackoffMax,
+		MaxAttempts: wh.MaxAttempts, PerEndpoint: wh.PerEndpoint, Retention: wh.Retention,
+		BlockPrivate: !wh.AllowPrivate})
 	// The dispatcher asks the service, made next, who is pushed.
 	var svc *chat.Service
 	m.Push, err = m.newPusher(func(ctx context.Context, appID string, msg *parley.Message) ([]parley.PushDelivery, error) {
@@ -101,7 +110,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	cfg := chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload, Broker: m.Broker,
-		RingTimeout: m.Config.RingTimeout}
+		RingTimeout: m.Config.RingTimeout, NotifyDeliveries: m.Webhooks.Notify, Moderator: m.Webhooks,
+		ModerationTimeout: wh.ModerationTimeout}
 	if m.Push != nil { // a nil *push.Dispatcher in the interface would not be nil
 		cfg.Push = m.Push
 	}
@@ -140,6 +150,8 @@ func (m *Main) Open(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
+	// The queue a stopped server left is sent on from where it was.
+	m.Webhooks.Start()
 	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
 	return nil
 }
@@ -229,6 +241,10 @@ func (m *Main) Close() error {
 	}
 	if m.Service != nil {
 		m.Service.Close()
+	}
+	if m.Webhooks != nil { // before the store: it reads the queue
+		m.Webhooks.Close()
+		m.Webhooks = nil
 	}
 	if m.Broker != nil {
 		m.Broker.Close()

@@ -45,6 +45,7 @@ func RunAll(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		{"Tx", TestTx},
 		{"Savepoints", TestSavepoints},
 		{"Push", TestPush},
+		{"Webhooks", TestWebhooks},
 	} {
 		t.Run(agg.name, func(t *testing.T) {
 			t.Parallel()
