@@ -54,8 +54,8 @@ func TestEveryTriggerFires(t *testing.T) {
 	call := func(method, p string, body any, hs hdr) func(t *testing.T) {
 		return func(t *testing.T) { e.ok(t, method, p, body, hs) }
 	}
-	var first string         // the first message's id
-	var session string       // the call in progress
+	var first string   // the first message's id
+	var session string // the call in progress
 	ring := func(t *testing.T) {
 		m := e.okObj(t, "POST", "/v3/calls", map[string]any{"receiver": "bob", "receiverType": "user", "type": "audio"}, e.as("ann"))
 		session, _ = path(m, "data.entities.on.entity.sessionid").(string)
