@@ -35,6 +35,8 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	done     chan error
+	debug    *http.Server // --debug-addr
+	debugURL string
 }
 
 // NewMain returns a Main for cfg, logging to stderr and printing first-start
@@ -116,6 +118,11 @@ func (m *Main) Open(ctx context.Context) error {
 	// and the idle timeout stop slow and idle clients instead.
 	m.server = &http.Server{Handler: api, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	if m.Config.DebugAddr != "" {
+		if err := m.openDebug(m.Config.DebugAddr); err != nil {
+			return err
+		}
+	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
@@ -191,6 +198,10 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		m.server = nil
+	}
+	if m.debug != nil {
+		m.debug.Close()
+		m.debug = nil
 	}
 	if m.Service != nil {
 		m.Service.Close()
