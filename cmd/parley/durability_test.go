@@ -10,19 +10,29 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // TestMain lets a test run this test binary as the server, in a child
-// process that can be killed with SIGKILL.
+// process that can be killed with SIGKILL; and, for `parley bench`, which
+// starts the server by running its own binary with "serve …", as the
+// program itself.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("PARLEY_TEST_CHILD_ARGS"); args != "" {
 		os.Exit(run(context.Background(), strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	if os.Getenv(testAsMain) == "1" && len(os.Args) > 1 && os.Args[1] == "serve" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
