@@ -22,7 +22,7 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	if err != nil {
 		return err
 	}
-	r.rest.close()             // setup's keep-alive connections are not the idle ones
+	r.rest.close()                              // setup's keep-alive connections are not the idle ones
 	settle(ctx, min(3*time.Second, c.Duration)) // the setup's garbage collected and its goroutines gone
 	before, err := r.t.sample()
 	if err != nil {
