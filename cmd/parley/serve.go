@@ -111,6 +111,12 @@ func (m *Main) Open(ctx context.Context) error {
 		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
 		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
 		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes, Realtime: m.Hub})
+	// Before the server exists: Close waits for a server that was started.
+	if m.Config.DebugAddr != "" {
+		if err := m.openDebug(m.Config.DebugAddr); err != nil {
+			return err
+		}
+	}
 	// No ReadTimeout or WriteTimeout: they bound a whole request or
 	// response, which would cut off large uploads and downloads on slow
 	// links and the WebSocket connections (httpapi/server.go clears an
@@ -118,11 +124,6 @@ func (m *Main) Open(ctx context.Context) error {
 	// and the idle timeout stop slow and idle clients instead.
 	m.server = &http.Server{Handler: api, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
-	if m.Config.DebugAddr != "" {
-		if err := m.openDebug(m.Config.DebugAddr); err != nil {
-			return err
-		}
-	}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
