@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -131,6 +132,9 @@ func Run(ctx context.Context, scenario string, t Target, c Config) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	if n := r.retries.Load(); n > 0 {
+		res.set(KeyConnectRetries, float64(n))
+	}
 	return res, nil
 }
 
@@ -141,6 +145,8 @@ type runner struct {
 	p      *progress
 	rest   *rest
 	prefix string // names of this run's users and groups: runs against one server don't collide
+
+	retries atomic.Int64 // connections tried again (connect)
 }
 
 // runPrefix is a short random name prefix, e.g. "pb3fa2-".

@@ -146,8 +146,8 @@ func (r *runner) fanout(ctx context.Context, res *Result) error {
 	var readers sync.WaitGroup
 	url := wsURL(r.t.URL)
 	began = time.Now()
-	err = parallel(ctx, r.p, "sockets connected", G*M, 128, func(ctx context.Context, i int) error {
-		s, err := dialSocket(ctx, url, r.t.AppID, members[i].token)
+	err = parallel(ctx, r.p, "sockets connected", G*M, connectConc, func(ctx context.Context, i int) error {
+		s, err := r.connect(ctx, url, members[i].token)
 		if err != nil {
 			return err
 		}

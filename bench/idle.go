@@ -34,8 +34,8 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	var readers sync.WaitGroup
 	url := wsURL(r.t.URL)
 	began := time.Now()
-	err = parallel(ctx, r.p, "sockets connected", c.Conns, 128, func(ctx context.Context, i int) error {
-		s, err := dialSocket(ctx, url, r.t.AppID, users[i].token)
+	err = parallel(ctx, r.p, "sockets connected", c.Conns, connectConc, func(ctx context.Context, i int) error {
+		s, err := r.connect(ctx, url, users[i].token)
 		if err != nil {
 			return err
 		}

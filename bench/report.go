@@ -52,6 +52,7 @@ const (
 	KeyServerCPUPct   = "server_cpu_pct"            // server CPU over the window, % of one core
 	KeyConns          = "conns"                     // connections open at the end
 	KeyConnectS       = "connect_s"                 // time to open and authenticate every connection
+	KeyConnectRetries = "connect_retries"           // authentications the server failed (ERR_MISSION_FAILED), tried again
 	KeyJoinS          = "join_s"                    // time for every member to join their group
 	KeyStored         = "messages_stored"           // history: messages in the conversation set
 	KeySeedPerS       = "seed_per_s"                // history: messages stored per second while seeding
@@ -72,7 +73,7 @@ var keyOrder = []string{
 	KeyPagesPerS, KeyPageP50, KeyPageP99, KeyPageMax, KeyPagesPerCPU, KeyServerCPUPct,
 	KeyMessagesPerCPU, KeySendMax, KeyDuration, KeyAccepted, KeyDeliveries, KeyExpected,
 	KeySendErrors, KeyDuplicates, KeyShortPages, KeyReadErrors, KeyStored, KeySeedPerS,
-	KeyConns, KeyConnectS, KeyJoinS, KeyGeneratorCPU,
+	KeyConns, KeyConnectS, KeyConnectRetries, KeyJoinS, KeyGeneratorCPU,
 }
 
 // set records a figure, in its place in keyOrder (again: replaced).

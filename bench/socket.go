@@ -111,3 +111,27 @@ func (s *socket) next() ([]byte, error) {
 }
 
 func (s *socket) close() { s.conn.Close() }
+
+// connectConc is how many sockets connect at once. More only queue in
+// the server: each authentication reads the user's memberships and
+// relations in a transaction, and a crowd of them times out there.
+const connectConc = 32
+
+// connect opens and authenticates a socket for token, trying again (up
+// to 3 times, after 100 ms, 200 ms, 400 ms) when the server could not set
+// the session up; r.retries counts the retries, reported with the result.
+func (r *runner) connect(ctx context.Context, url, token string) (*socket, error) {
+	wait := 100 * time.Millisecond
+	for try := 0; ; try++ {
+		s, err := dialSocket(ctx, url, r.t.AppID, token)
+		if err == nil || try == 3 || ctx.Err() != nil {
+			return s, err
+		}
+		r.retries.Add(1)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+		wait *= 2
+	}
+}
