@@ -171,7 +171,7 @@ func freePort() (string, error) {
 // waitReady polls /healthz until the server answers or exits.
 func (s *Server) waitReady(ctx context.Context) error {
 	deadline := time.Now().Add(60 * time.Second) // a first start migrates the database
-	hc := &http.Client{Timeout: time.Second} // a bound port may accept and not answer yet
+	hc := &http.Client{Timeout: time.Second}     // a bound port may accept and not answer yet
 	for {
 		resp, err := hc.Get(s.URL + "/healthz")
 		if err == nil {
