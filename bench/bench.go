@@ -55,7 +55,7 @@ func Defaults(scenario string) Config {
 	c := Config{Duration: 10 * time.Second}
 	switch scenario {
 	case "fanout":
-		c.Groups, c.Members, c.Senders, c.Rate = 100, 50, 32, 1000
+		c.Groups, c.Members, c.Senders, c.Rate = 100, 50, 128, 1000
 	case "direct":
 		c.Senders, c.Shape = 128, "pairs"
 	case "idle":
@@ -197,4 +197,29 @@ func (w *window) end(res *Result) (cpu float64, err error) {
 // selfSample measures this process (the generator).
 func selfSample() (sample, error) {
 	return Target{PID: os.Getpid()}.sample()
+}
+
+// quiesce waits until the server is at rest (under a tenth of a core over
+// half a second), at most 30 s: the connect storm's presence writes and
+// garbage should not be counted in the window measured next. Without the
+// server's PID it waits 2 s.
+func (r *runner) quiesce(ctx context.Context) {
+	if r.t.PID == 0 {
+		settle(ctx, 2*time.Second)
+		return
+	}
+	const every = 500 * time.Millisecond
+	deadline := time.Now().Add(30 * time.Second)
+	prev, err := r.t.sample()
+	for err == nil && ctx.Err() == nil && time.Now().Before(deadline) {
+		settle(ctx, every)
+		s, e := r.t.sample()
+		if e != nil {
+			return
+		}
+		if s.cpu-prev.cpu < every/10 {
+			return
+		}
+		prev, err = s, e
+	}
 }

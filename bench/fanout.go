@@ -170,6 +170,7 @@ func (r *runner) fanout(ctx context.Context, res *Result) error {
 		return err
 	}
 	res.set(KeyConnectS, time.Since(began).Seconds())
+	r.quiesce(ctx)
 
 	// The sends.
 	accepted := make([]bool, total)

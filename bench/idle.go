@@ -22,8 +22,8 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	if err != nil {
 		return err
 	}
-	r.rest.close()                              // setup's keep-alive connections are not the idle ones
-	settle(ctx, min(3*time.Second, c.Duration)) // the setup's garbage collected and its goroutines gone
+	r.rest.close() // setup's keep-alive connections are not the idle ones
+	r.quiesce(ctx) // the setup's garbage collected and its goroutines gone
 	before, err := r.t.sample()
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 		return err
 	}
 	res.set(KeyConnectS, time.Since(began).Seconds())
-	settle(ctx, min(3*time.Second, c.Duration))
+	r.quiesce(ctx)
 
 	win, err := r.begin()
 	if err != nil {
