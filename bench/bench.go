@@ -27,8 +27,9 @@ import (
 	"time"
 )
 
-// Scenarios are the scenario names, in the order `parley bench -h` lists them.
-var Scenarios = []string{"fanout", "direct", "idle", "history"}
+// Scenarios returns the scenario names, in the order `parley bench -h`
+// lists them.
+func Scenarios() []string { return []string{"fanout", "direct", "idle", "history"} }
 
 // Config is a run's shape. Zero fields take the scenario's defaults
 // (Defaults).
@@ -68,8 +69,8 @@ func Defaults(scenario string) Config {
 
 // Validate says what is wrong with a run's shape, in the flags' words.
 func (c Config) Validate(scenario string) error {
-	if !slices.Contains(Scenarios, scenario) {
-		return fmt.Errorf("unknown scenario %q: want one of %v", scenario, Scenarios)
+	if !slices.Contains(Scenarios(), scenario) {
+		return fmt.Errorf("unknown scenario %q: want one of %v", scenario, Scenarios())
 	}
 	positive := func(name string, v int) error {
 		if v <= 0 {
