@@ -71,23 +71,27 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&t.PID, "pid", 0, "the --url server's process id, to measure its memory and CPU (same machine)")
 	data := fs.String("data", "", "data directory of the server bench starts, kept after the run (history: a later run on it reuses the stored messages); empty: a temporary one")
 	debugAddr := fs.String("debug-addr", "", "--debug-addr of the server bench starts: net/http/pprof there, to profile it under load")
+	serverBin := fs.String("server-bin", "", "the parley binary to start as the server (to compare builds); empty: this one")
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if err := checkBenchFlags(fs, cfg, t, *data, *debugAddr, scenario); err != nil {
+	if err := checkBenchFlags(fs, cfg, t, *data+*debugAddr+*serverBin, scenario); err != nil {
 		fmt.Fprintf(stderr, "parley bench %s: %v\n", scenario, err)
 		return 2
 	}
 	cfg.Progress = stderr
 
 	if t.URL == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			fmt.Fprintf(stderr, "parley bench: can't find this binary to start the server: %v\n", err)
-			return 1
+		exe := *serverBin
+		if exe == "" {
+			var err error
+			if exe, err = os.Executable(); err != nil {
+				fmt.Fprintf(stderr, "parley bench: can't find this binary to start the server: %v\n", err)
+				return 1
+			}
 		}
 		srv, err := bench.StartServer(ctx, bench.ServerOptions{Exe: exe, DataDir: *data, DebugAddr: *debugAddr, Log: stderr})
 		if err != nil {
@@ -117,8 +121,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // checkBenchFlags refuses flags that contradict each other or the
-// scenario's needs.
-func checkBenchFlags(fs *flag.FlagSet, cfg bench.Config, t bench.Target, data, debugAddr, scenario string) error {
+// scenario's needs. serverFlags is what was given of --data, --debug-addr
+// and --server-bin, which only go with a server bench starts.
+func checkBenchFlags(fs *flag.FlagSet, cfg bench.Config, t bench.Target, serverFlags, scenario string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -140,8 +145,8 @@ func checkBenchFlags(fs *flag.FlagSet, cfg bench.Config, t bench.Target, data, d
 	if t.PID < 0 {
 		return fmt.Errorf("--pid must be a process id, not %d", t.PID)
 	}
-	if data != "" || debugAddr != "" {
-		return errors.New("--data and --debug-addr are for the server bench starts, not with --url")
+	if serverFlags != "" {
+		return errors.New("--data, --debug-addr and --server-bin are for the server bench starts, not with --url")
 	}
 	return nil
 }

@@ -182,6 +182,7 @@ func TestBenchFlags(t *testing.T) {
 		{[]string{"direct", "--url", "127.0.0.1:1", "--app", "a", "--key", "k"}, "--url must start with http://"},
 		{[]string{"direct", "--pid", "1"}, "--app, --key and --pid go with --url"},
 		{[]string{"direct", "--url", "http://127.0.0.1:1", "--app", "a", "--key", "k", "--data", "d"}, "not with --url"},
+		{[]string{"direct", "--url", "http://127.0.0.1:1", "--app", "a", "--key", "k", "--server-bin", "p"}, "not with --url"},
 	} {
 		t.Run(fmt.Sprint(c.args), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
