@@ -32,6 +32,7 @@ type Config struct {
 	LogFormat     string        // --log-format, PARLEY_LOG_FORMAT: text | json
 	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
+	DebugAddr     string        // --debug-addr, PARLEY_DEBUG_ADDR: net/http/pprof; empty: off
 
 	// Connections.
 	HeaderTimeout time.Duration // --header-timeout, PARLEY_HEADER_TIMEOUT: to read a request's headers
@@ -141,6 +142,8 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	str(fs, &cors, "cors-origins", "PARLEY_CORS_ORIGINS", "comma-separated origins allowed by CORS; * for any")
 	str(fs, &c.LogFormat, "log-format", "PARLEY_LOG_FORMAT", "log format: text or json")
 	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
+	str(fs, &c.DebugAddr, "debug-addr", "PARLEY_DEBUG_ADDR",
+		"address for net/http/pprof (/debug/pprof/), e.g. 127.0.0.1:6060; keep it private; empty: off")
 	p.count(&c.MaxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes", 1)
 	p.count(&c.MaxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes", 1)
 	p.count(&c.MaxUploadBody, "max-upload-body", "PARLEY_MAX_UPLOAD_BODY",

@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,14 +23,21 @@ import (
 )
 
 // TestMain lets a test run this test binary as the server, in a child
-// process that can be killed with SIGKILL, or as the documentation test's
-// stand-in for jq.
+// process that can be killed with SIGKILL, as the documentation test's
+// stand-in for jq, and, for `parley bench`, which starts the server by
+// running its own binary with "serve …", as the program itself.
 func TestMain(m *testing.M) {
 	if args := os.Getenv("PARLEY_TEST_CHILD_ARGS"); args != "" {
 		os.Exit(run(context.Background(), strings.Fields(args), os.Stdout, os.Stderr))
 	}
 	if os.Getenv("PARLEY_TEST_JQ") != "" {
 		os.Exit(miniJQ(os.Args[1:], os.Stdin, os.Stdout))
+	}
+	if os.Getenv(testAsMain) == "1" && len(os.Args) > 1 && os.Args[1] == "serve" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -1,6 +1,7 @@
 // Command parley is the Parley chat server and its tools in one binary.
 //
 //	parley serve     run the server (on an embedded SQLite database)
+//	parley bench     load a server and measure it (docs/benchmarks.md)
 //	parley version   print the version and VCS revision (also --version)
 package main
 

@@ -14,6 +14,9 @@ const usage = `Parley: a self-hosted chat platform.
 
 Usage:
   parley serve [flags]   run the server (see parley serve -h)
+  parley bench <scenario> [flags]
+                         load a server and measure it: fanout, direct, idle, history
+                         (see parley bench -h)
   parley version         print the version and the revision it was built from (also --version)
   parley apps|keys|users|tokens|groups|send|listen|chat ...
                          talk to a server (see parley help cli)
@@ -28,6 +31,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version(debug.ReadBuildInfo()))
 		return 0

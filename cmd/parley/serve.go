@@ -45,6 +45,8 @@ type Main struct {
 	server   *http.Server
 	done     chan error
 	unlock   func() error // releases the data directory's lock
+	debug    *http.Server // --debug-addr
+	debugURL string
 }
 
 // NewMain returns a Main for cfg, logging to stderr and printing first-start
@@ -141,6 +143,12 @@ func (m *Main) Open(ctx context.Context) error {
 		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
 		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
 		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes, Realtime: m.Hub})
+	// Before the server exists: Close waits for a server that was started.
+	if m.Config.DebugAddr != "" {
+		if err := m.openDebug(m.Config.DebugAddr); err != nil {
+			return err
+		}
+	}
 	// No ReadTimeout or WriteTimeout: they bound a whole request or
 	// response, which would cut off large uploads and downloads on slow
 	// links and the WebSocket connections (httpapi/server.go clears an
@@ -238,6 +246,10 @@ func (m *Main) Close() error {
 	if m.Push != nil { // after the server: no request sends any more; before the store it reads
 		m.Push.Close()
 		m.Push = nil
+	}
+	if m.debug != nil {
+		m.debug.Close()
+		m.debug = nil
 	}
 	if m.Service != nil {
 		m.Service.Close()

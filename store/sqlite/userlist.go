@@ -134,9 +134,12 @@ func userWhere(appID string, f parley.UserFilter) (string, []any, error) {
 	if f.WithTags {
 		w.add(`EXISTS (SELECT 1 FROM user_tags t WHERE t.app_id = u.app_id AND t.uid = u.uid)`)
 	}
+	// Friends and blocks as "u.uid IN (the few uids of one user's rows)",
+	// not as EXISTS per user: SQLite then reads the user's rows and looks
+	// those users up, instead of testing every user of the app (a
+	// WebSocket's authentication lists both: 30 ms at 5,000 users).
 	if f.FriendsOf != "" {
-		w.add(`EXISTS (SELECT 1 FROM friends fr WHERE fr.app_id = u.app_id
-			AND fr.uid = ? AND fr.friend_uid = u.uid)`, f.FriendsOf)
+		w.add(`u.uid IN (SELECT fr.friend_uid FROM friends fr WHERE fr.app_id = ? AND fr.uid = ?)`, appID, f.FriendsOf)
 	}
 	if f.HideBlockedOf != "" {
 		w.add(`NOT EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id
@@ -144,15 +147,15 @@ func userWhere(appID string, f parley.UserFilter) (string, []any, error) {
 			f.HideBlockedOf, f.HideBlockedOf)
 	}
 	if f.BlockedOf != "" {
-		const byMe = `EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = ? AND b.blocked = u.uid)`
-		const hasMe = `EXISTS (SELECT 1 FROM blocks b WHERE b.app_id = u.app_id AND b.blocker = u.uid AND b.blocked = ?)`
+		const byMe = `SELECT b.blocked FROM blocks b WHERE b.app_id = ? AND b.blocker = ?`
+		const hasMe = `SELECT b.blocker FROM blocks b WHERE b.app_id = ? AND b.blocked = ?`
 		switch f.BlockDirection {
 		case parley.DirectionBlockedByMe:
-			w.add(byMe, f.BlockedOf)
+			w.add(`u.uid IN (`+byMe+`)`, appID, f.BlockedOf)
 		case parley.DirectionHasBlockedMe:
-			w.add(hasMe, f.BlockedOf)
+			w.add(`u.uid IN (`+hasMe+`)`, appID, f.BlockedOf)
 		case parley.DirectionBoth, "":
-			w.add(`(`+byMe+` OR `+hasMe+`)`, f.BlockedOf, f.BlockedOf)
+			w.add(`u.uid IN (`+byMe+` UNION ALL `+hasMe+`)`, appID, f.BlockedOf, appID, f.BlockedOf)
 		default:
 			return "", nil, fmt.Errorf("unknown block direction %q", f.BlockDirection)
 		}
