@@ -37,12 +37,30 @@ func (s *Service) messageAction(ctx context.Context, tx parley.Tx, a parley.Acto
 		Data: parley.MessageData{Action: action, Entities: map[string]parley.Entity{
 			"by":  {Entity: entityUser(ctx, tx, a.AppID, a.ActingUID()), EntityType: "user"},
 			"on":  {Entity: &snap, EntityType: "message"},
-			"for": m.Data.Entities["receiver"],
+			"for": receiverEntity(ctx, tx, a.AppID, m),
 		}}}
 	if err := tx.AppendMessages(ctx, a.AppID, act); err != nil {
 		return act, err
 	}
 	return act, s.hookMessages(ctx, tx, a.AppID, act)
+}
+
+// receiverEntity is the entity of m's receiver: the one m recorded when
+// sent, else (a message written without entities, by an import or an
+// older version) the receiver as it is now, so that an action's "for" is
+// never empty.
+func receiverEntity(ctx context.Context, tx parley.Tx, appID string, m *parley.Message) parley.Entity {
+	if e, ok := m.Data.Entities["receiver"]; ok && e.Entity != nil {
+		return e
+	}
+	if m.ReceiverType == parley.ReceiverGroup {
+		g, err := tx.Group(ctx, appID, m.Receiver, "")
+		if err != nil {
+			g = &parley.Group{GUID: m.Receiver}
+		}
+		return parley.Entity{Entity: g, EntityType: parley.ReceiverGroup}
+	}
+	return parley.Entity{Entity: entityUser(ctx, tx, appID, m.Receiver), EntityType: parley.ReceiverUser}
 }
 
 // EditMessage changes a message's text, metadata or tags (its sender, or a

@@ -171,7 +171,7 @@ func TestReadyzStoreDown(t *testing.T) {
 	e := &env{Handler: httpapi.New(httpapi.Config{Service: chat.New(chat.Config{Store: st}), Store: st})}
 	st.Close()
 	srv := newServer(t, e.Handler)
-	e.URL, e.client = srv.URL, srv.Client()
+	e.URL, e.client = srv.URL, validating(t, srv.Client())
 	e.fails(t, 503, "ERR_STORE_UNAVAILABLE", "GET", "/readyz", nil)
 	if d := e.okObj(t, "GET", "/healthz", nil); d["status"] != "ok" {
 		t.Errorf("healthz while the store is down: %v", d)

@@ -78,7 +78,7 @@ func newEnv(t testing.TB, opts ...any) *env {
 	}
 	h := httpapi.New(cfg)
 	srv := newServer(t, h)
-	return &env{URL: srv.URL, Store: st, Svc: svc, Handler: h, client: srv.Client(),
+	return &env{URL: srv.URL, Store: st, Svc: svc, Handler: h, client: validating(t, srv.Client()),
 		AppID: boot.App.ID, RESTKey: boot.App.Keys[0].Key, AuthKey: boot.App.Keys[1].Key}
 }
 

@@ -2,9 +2,29 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/docs"
 )
+
+// routeMux is the router, remembering each pattern registered on it so
+// that Routes can list the REST surface (TestSpecCoversEveryRoute holds
+// docs/openapi.yaml to it).
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers h for pattern, as http.ServeMux.Handle does.
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.ServeMux.Handle(pattern, h)
+	m.patterns = append(m.patterns, pattern)
+}
+
+// Routes returns the patterns of every registered route ("GET /v3/users",
+// "GET /v3/media/{key...}"), in the order they were registered.
+func (s *Server) Routes() []string { return slices.Clone(s.mux.patterns) }
 
 // routes registers every endpoint. The list is the REST surface at a glance;
 // docs/api.md documents each.
@@ -12,6 +32,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.Handle("GET /healthz", s.public(s.healthz))
 	m.Handle("GET /readyz", s.public(s.readyz))
+	m.Handle("GET /v3/openapi.yaml", s.public(s.openAPI)) // docs/openapi.yaml
 
 	// Apps and keys (API.md §2).
 	m.Handle("POST /v3/apps", s.api(s.createApp))
@@ -73,6 +94,14 @@ func (s *Server) routes() {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return ok(w, map[string]string{"status": "ok"}, nil)
+}
+
+// openAPI serves the API's OpenAPI description, which needs no credentials:
+// it is what a client generator or a newcomer reads first.
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/yaml")
+	_, _ = w.Write(docs.OpenAPI()) // the client went away; nothing to do
+	return nil
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {

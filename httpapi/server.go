@@ -66,7 +66,7 @@ type Server struct {
 	maxBody int64
 	maxUp   int64
 	rt      http.Handler
-	mux     *http.ServeMux
+	mux     *routeMux
 
 	limits      *ratelimit.Limits
 	ipHeader    string
@@ -77,7 +77,7 @@ type Server struct {
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
-		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: http.NewServeMux(),
+		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: &routeMux{ServeMux: http.NewServeMux()},
 		limits: cfg.Limits, ipHeader: cfg.ClientIPHeader, bodyTimeout: cfg.BodyTimeout, bodyMin: max(1, cfg.BodyMinBytes)}
 	if s.maxUp == 0 {
 		s.maxUp = DefaultMaxUploadBody
