@@ -43,6 +43,10 @@ type Config struct {
 	WSMaxConns    int           // --ws-max-conns, PARLEY_WS_MAX_CONNS: WebSocket connections per user
 	PresenceGrace time.Duration // --presence-grace, PARLEY_PRESENCE_GRACE
 	ResumeLimit   int           // --resume-limit, PARLEY_RESUME_LIMIT: messages a resuming socket is sent
+
+	// DebugAddr serves net/http/pprof when set (--debug-addr,
+	// PARLEY_DEBUG_ADDR); empty, the default: off.
+	DebugAddr string
 }
 
 // MinOperatorToken is the shortest operator token accepted: the token is
@@ -119,6 +123,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	p.count(&wsMaxConns, "ws-max-conns", "PARLEY_WS_MAX_CONNS", "WebSocket connections one user may hold", 1)
 	p.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "how long a user stays online after their last connection closed")
 	p.count(&resumeLimit, "resume-limit", "PARLEY_RESUME_LIMIT", "most missed messages a resuming WebSocket is sent before it pages over REST", 1)
+	str(fs, &c.DebugAddr, "debug-addr", "PARLEY_DEBUG_ADDR",
+		"address to serve profiles on (net/http/pprof under /debug/pprof/); empty: off. Keep it private: profiles show the program's insides")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

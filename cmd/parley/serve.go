@@ -35,6 +35,8 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	done     chan error
+	debug    *http.Server // --debug-addr; nil when off
+	debugLn  net.Listener
 }
 
 // NewMain returns a Main for cfg, logging to stderr and printing first-start
@@ -69,6 +71,11 @@ func (m *Main) Open(ctx context.Context) error {
 		maxConns = autoMaxConns(openFileLimit())
 	}
 	m.listener = newLimitListener(ln, maxConns, m.Logger)
+	if m.Config.DebugAddr != "" {
+		if m.debugLn, err = net.Listen("tcp", m.Config.DebugAddr); err != nil {
+			return fmt.Errorf("listen (--debug-addr): %w", err)
+		}
+	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -118,6 +125,12 @@ func (m *Main) Open(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
+	if m.debugLn != nil {
+		m.debug = &http.Server{Handler: debugHandler(), ReadHeaderTimeout: m.Config.HeaderTimeout,
+			ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+		go m.debug.Serve(m.debugLn)
+		m.Logger.Info("profiles served", "url", m.DebugURL()+"/debug/pprof/")
+	}
 	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
 	return nil
 }
@@ -166,6 +179,14 @@ func (m *Main) URL() string {
 	return "http://" + m.listener.Addr().String()
 }
 
+// DebugURL is the base URL of the profiles (--debug-addr), "" when off.
+func (m *Main) DebugURL() string {
+	if m.debugLn == nil {
+		return ""
+	}
+	return "http://" + m.debugLn.Addr().String()
+}
+
 // Close closes the WebSocket connections (going away, after what they
 // were sent), stops accepting requests, lets in-flight ones finish (up to
 // the shutdown timeout), and closes the store. Calling it again does
@@ -180,6 +201,12 @@ func (m *Main) Close() error {
 	}
 	if m.server == nil && m.listener != nil { // Open failed after binding
 		m.listener.Close()
+	}
+	if m.debug != nil {
+		m.debug.Close() // profiles in progress are cut off
+		m.debug = nil
+	} else if m.debugLn != nil {
+		m.debugLn.Close()
 	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownWait)
