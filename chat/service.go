@@ -67,13 +67,14 @@ type Service struct {
 	mediaKey     atomic.Pointer[[]byte]
 	broker       parley.Broker
 	roleFeatures featureCache
+	creds        authCache // see authcache.go
 }
 
 // New returns a Service over cfg.Store.
 func New(cfg Config) *Service {
 	s := &Service{log: cfg.Logger, now: cfg.Now, limits: cfg.Limits,
 		passwordCost: cfg.PasswordCost, broker: cfg.Broker}
-	s.store = publishingStore{Store: cfg.Store, s: s}
+	s.store = publishingStore{Store: newCredStore(cfg.Store, &s.creds), s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost
 	}

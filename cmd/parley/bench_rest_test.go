@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -137,6 +138,17 @@ func (e *benchEnv) createUsers(tb testing.TB, n int, uid func(int) string) map[s
 	return tokens
 }
 
+// processCPU is the CPU time the process (server and clients together)
+// used so far: a figure less at the mercy of other work on the machine
+// than throughput.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // latencies collects request times from many goroutines.
 type latencies struct {
 	mu  sync.Mutex
@@ -222,6 +234,7 @@ func runSends(b *testing.B, e *benchEnv, senders, rate int, bodies [][]byte, tok
 	)
 	before := e.m.Service.WriteStats()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	start := time.Now()
 	for i := range senders {
 		wg.Go(func() {
@@ -252,6 +265,7 @@ func runSends(b *testing.B, e *benchEnv, senders, rate int, bodies [][]byte, tok
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-us/msg")
 	lat.report(b, "send-")
 	st := e.m.Service.WriteStats()
 	b.ReportMetric(float64(st.Writes-before.Writes)/float64(max(1, st.Batches-before.Batches)), "batch")
@@ -306,6 +320,7 @@ func runPages(b *testing.B, e *benchEnv, sec benchSecrets, readers int) {
 		wg    sync.WaitGroup
 	)
 	b.ResetTimer()
+	cpu0 := processCPU()
 	start := time.Now()
 	for range readers {
 		wg.Go(func() {
@@ -332,6 +347,7 @@ func runPages(b *testing.B, e *benchEnv, sec benchSecrets, readers int) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-us/page")
 	lat.report(b, "page-")
 }
 
