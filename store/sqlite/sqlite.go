@@ -86,7 +86,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		rq[k] = v
 	}
 
-	wdb, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	wdb, err := openDB(path + "?" + wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
@@ -100,7 +100,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 
 	// The read pool opens after the migrations, once the file is in WAL mode.
-	rdb, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	rdb, err := openDB(path + "?" + rq.Encode())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)
