@@ -1,7 +1,10 @@
 package chat
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/parleychat/parley"
 )
@@ -12,6 +15,11 @@ type MessageQuery struct {
 	parley.MessageFilter
 	MyMentionsOnly bool // only messages that mention the viewer
 	HideBlocked    bool // hide messages of users in a block relation with the viewer
+	// DataJSON asks for the page as an encoder that knows
+	// parley.Message.DataJSON wants it: each message whose data the reader
+	// does not change (no stored file to sign a URL of) keeps the data as
+	// stored, undecoded; Data holds the reader's reactions only.
+	DataJSON bool
 }
 
 var attachmentTypes = map[string]bool{parley.TypeImage: true, parley.TypeVideo: true, parley.TypeAudio: true, parley.TypeFile: true}
@@ -67,11 +75,21 @@ func (s *Service) begin(ctx context.Context, q MessageQuery) (parley.Actor, parl
 	return a, f, err
 }
 
-// list runs a filter and decorates the page for the reader.
-func (s *Service) list(ctx context.Context, a parley.Actor, f parley.MessageFilter) (*MessagePage, error) {
-	ms, err := s.store.Messages(ctx, a.AppID, f)
+// list runs a filter and decorates the page for the reader; asJSON: see
+// MessageQuery.DataJSON.
+func (s *Service) list(ctx context.Context, a parley.Actor, f parley.MessageFilter, asJSON bool) (*MessagePage, error) {
+	read := s.store.Messages
+	if asJSON {
+		read = s.store.MessagesJSON
+	}
+	ms, err := read(ctx, a.AppID, f)
 	if err != nil {
 		return nil, parley.Internal(err)
+	}
+	for _, m := range ms {
+		if err := decodeIfRead(m); err != nil {
+			return nil, parley.Internal(err)
+		}
 	}
 	s.decorate(ctx, a, ms)
 	return &MessagePage{Messages: ms, Filter: f}, nil
@@ -88,7 +106,7 @@ func (s *Service) Messages(ctx context.Context, q MessageQuery) (*MessagePage, e
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // UserMessages lists the one-to-one conversation of the acting user with
@@ -111,7 +129,7 @@ func (s *Service) UserMessages(ctx context.Context, uid string, q MessageQuery) 
 	} else {
 		f.Participant = uid
 	}
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // GroupMessages lists a group's history as the actor may see it: a member
@@ -134,7 +152,7 @@ func (s *Service) GroupMessages(ctx context.Context, guid string, q MessageQuery
 		return nil, err
 	}
 	f.ConversationID = parley.GroupConversationID(v.g.GUID)
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // Thread lists the replies to a message the actor may see.
@@ -151,7 +169,26 @@ func (s *Service) Thread(ctx context.Context, id int64, q MessageQuery) (*Messag
 		return nil, err
 	}
 	f.ConversationID, f.ParentID, f.HideReplies = parent.ConversationID, parent.ID, false
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
+}
+
+// decodeIfRead decodes the stored data of a message (DataJSON) that
+// decorate would change: one that names a stored file, whose URL is signed
+// for each read, or whose stored data carries reactions (counted afresh
+// for each reader).
+func decodeIfRead(m *parley.Message) error {
+	d := m.DataJSON
+	if d == nil {
+		return nil
+	}
+	if len(d) > 1 && d[0] == '{' && !bytes.Contains(d, []byte(mediaScheme)) && !bytes.Contains(d, []byte(`"reactions":`)) {
+		return nil
+	}
+	m.DataJSON = nil
+	if err := json.Unmarshal(d, &m.Data); err != nil {
+		return fmt.Errorf("message %d data: %w", m.ID, err)
+	}
+	return nil
 }
 
 // MessageDetail is one message with, for its sender in a group, each

@@ -89,7 +89,7 @@ func messageQuery(q *query) chat.MessageQuery {
 			f.ToTime = sentAt
 		}
 	}
-	return chat.MessageQuery{MessageFilter: f, MyMentionsOnly: q.bool("myMentionsOnly"),
+	return chat.MessageQuery{MessageFilter: f, DataJSON: true, MyMentionsOnly: q.bool("myMentionsOnly"),
 		HideBlocked: q.bool("hideMessagesFromBlockedUsers")}
 }
 
@@ -110,7 +110,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.Messages(r.Context(), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) userMessages(w http.ResponseWriter, r *http.Request) error {
@@ -120,7 +120,7 @@ func (s *Server) userMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.UserMessages(r.Context(), r.PathValue("uid"), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) groupMessages(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +130,7 @@ func (s *Server) groupMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.GroupMessages(r.Context(), r.PathValue("guid"), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +210,7 @@ func (s *Server) listThread(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.Thread(r.Context(), id, mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) addReaction(w http.ResponseWriter, r *http.Request) error {
