@@ -1,10 +1,10 @@
 package chat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -178,14 +178,14 @@ func (s *Service) Thread(ctx context.Context, id int64, q MessageQuery) (*Messag
 // for each reader).
 func decodeIfRead(m *parley.Message) error {
 	d := m.DataJSON
-	if d == nil {
+	if d == "" {
 		return nil
 	}
-	if len(d) > 1 && d[0] == '{' && !bytes.Contains(d, []byte(mediaScheme)) && !bytes.Contains(d, []byte(`"reactions":`)) {
+	if len(d) > 1 && d[0] == '{' && !strings.Contains(d, mediaScheme) && !strings.Contains(d, `"reactions":`) {
 		return nil
 	}
-	m.DataJSON = nil
-	if err := json.Unmarshal(d, &m.Data); err != nil {
+	m.DataJSON = ""
+	if err := json.Unmarshal([]byte(d), &m.Data); err != nil {
 		return fmt.Errorf("message %d data: %w", m.ID, err)
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/parleychat/parley"
@@ -18,9 +20,9 @@ import (
 // the data and the escaping of <, > and & there (the store's encoder
 // escapes them as \u003c and the like): the same JSON values.
 
-// pageBuf is the answer being built and a scratch buffer for one message.
+// pageBuf is the answer being built.
 type pageBuf struct {
-	out, msg bytes.Buffer
+	out bytes.Buffer
 }
 
 // maxPooledPage is the largest buffer put back in the pool: a rare huge
@@ -38,9 +40,8 @@ func (p *pageBufs) get() *pageBuf {
 }
 
 func (p *pageBufs) put(b *pageBuf) {
-	if b.out.Cap() <= maxPooledPage && b.msg.Cap() <= maxPooledPage {
+	if b.out.Cap() <= maxPooledPage {
 		b.out.Reset()
-		b.msg.Reset()
 		p.p.Put(b)
 	}
 }
@@ -81,51 +82,124 @@ func encodeTo(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// emptyData is how a message with zero Data encodes its data, after a
-// field before it: the fields before data are strings, in which every
-// quote is escaped, so the first match is the message's own.
-var emptyData = []byte(`,"data":{}`)
-
-// appendMessage appends m: as encoding/json writes it, but for DataJSON
-// spliced in as its data, with Data's reactions (the reader's) added.
+// appendMessage appends m as encoding/json writes it (as writeJSON: no
+// HTML escaping), but for DataJSON, written as its data with Data's
+// reactions (the reader's) added. The fields, their order and their
+// omitempty follow parley.Message's tags; TestMessageEncoding holds the two
+// encoders to the same bytes, and fails when Message gains a field.
 func (b *pageBuf) appendMessage(m *parley.Message) error {
-	if m.DataJSON == nil {
+	if m.DataJSON == "" {
 		return encodeTo(&b.out, m)
 	}
-	c := *m
-	c.Data, c.DataJSON = parley.MessageData{}, nil
-	b.msg.Reset()
-	if err := encodeTo(&b.msg, &c); err != nil {
-		return err
+	o := &b.out
+	o.WriteString(`{"id":`)
+	b.quotedInt(m.ID)
+	if m.MUID != "" {
+		b.key("muid")
+		b.str(m.MUID)
 	}
-	enc := b.msg.Bytes()
-	at := bytes.Index(enc, emptyData)
-	if at < 0 {
-		return errors.New("httpapi: a message's encoding has no empty data to splice into")
+	for _, f := range [...]struct{ k, v string }{{"conversationId", m.ConversationID}, {"sender", m.Sender},
+		{"receiver", m.Receiver}, {"receiverType", m.ReceiverType}, {"category", m.Category}, {"type", m.Type}} {
+		b.key(f.k)
+		b.str(f.v)
 	}
-	at += len(emptyData) - len("{}")
-	b.out.Write(enc[:at])
+	b.key("data")
 	if err := b.appendData(m.DataJSON, m.Data.Reactions); err != nil {
 		return err
 	}
-	b.out.Write(enc[at+len("{}"):])
+	if len(m.Tags) > 0 {
+		b.key("tags")
+		if err := encodeTo(o, m.Tags); err != nil {
+			return err
+		}
+	}
+	if m.ParentID != 0 {
+		b.key("parentId")
+		b.quotedInt(m.ParentID)
+	}
+	b.optInt("replyCount", int64(m.ReplyCount))
+	if m.QuotedID != 0 {
+		b.key("quotedMessageId")
+		b.quotedInt(m.QuotedID)
+	}
+	if m.QuotedMessage != nil {
+		b.key("quotedMessage")
+		if err := b.appendMessage(m.QuotedMessage); err != nil {
+			return err
+		}
+	}
+	b.key("sentAt")
+	b.int(m.SentAt)
+	b.key("updatedAt")
+	b.int(m.UpdatedAt)
+	b.optInt("editedAt", m.EditedAt)
+	b.optStr("editedBy", m.EditedBy)
+	b.optInt("deletedAt", m.DeletedAt)
+	b.optStr("deletedBy", m.DeletedBy)
+	b.optInt("deliveredAt", m.DeliveredAt)
+	b.optInt("readAt", m.ReadAt)
+	o.WriteByte('}')
 	return nil
+}
+
+// key starts a field after another.
+func (b *pageBuf) key(k string) {
+	b.out.WriteString(`,"`)
+	b.out.WriteString(k)
+	b.out.WriteString(`":`)
+}
+
+func (b *pageBuf) int(n int64) { b.out.Write(strconv.AppendInt(b.out.AvailableBuffer(), n, 10)) }
+
+// quotedInt is an int64 with the ,string option.
+func (b *pageBuf) quotedInt(n int64) {
+	b.out.WriteByte('"')
+	b.int(n)
+	b.out.WriteByte('"')
+}
+
+func (b *pageBuf) optInt(k string, n int64) {
+	if n != 0 {
+		b.key(k)
+		b.int(n)
+	}
+}
+
+func (b *pageBuf) optStr(k, s string) {
+	if s != "" {
+		b.key(k)
+		b.str(s)
+	}
+}
+
+// str appends a JSON string: as it is when nothing in it needs escaping
+// (ids, types: nearly always), else as encoding/json escapes it.
+func (b *pageBuf) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			_ = encodeTo(&b.out, s) // a string always encodes
+			return
+		}
+	}
+	b.out.WriteByte('"')
+	b.out.WriteString(s)
+	b.out.WriteByte('"')
 }
 
 // appendData appends a stored data object with reactions as its last key,
 // where MessageData's encoding has them.
-func (b *pageBuf) appendData(data []byte, reactions []parley.ReactionCount) error {
-	data = bytes.TrimSpace(data)
+func (b *pageBuf) appendData(data string, reactions []parley.ReactionCount) error {
+	data = strings.TrimSpace(data)
 	if len(reactions) == 0 {
-		b.out.Write(data)
+		b.out.WriteString(data)
 		return nil
 	}
 	if len(data) < 2 || data[0] != '{' || data[len(data)-1] != '}' {
 		return errors.New("httpapi: stored message data is not a JSON object")
 	}
-	body := bytes.TrimSpace(data[1 : len(data)-1])
+	body := strings.TrimSpace(data[1 : len(data)-1])
 	b.out.WriteByte('{')
-	b.out.Write(body)
+	b.out.WriteString(body)
 	if len(body) > 0 {
 		b.out.WriteByte(',')
 	}

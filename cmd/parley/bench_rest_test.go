@@ -8,8 +8,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -144,6 +146,18 @@ func (e *benchEnv) createUsers(tb testing.TB, n int, uid func(int) string) map[s
 func processCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// threadCPU is the CPU time of the calling thread: with the goroutine
+// locked to it, the time its work took, however long it waited for a core
+// while the machine was busy.
+func threadCPU() time.Duration {
+	const rusageThread = 1 // RUSAGE_THREAD (Linux)
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
@@ -294,15 +308,45 @@ func BenchmarkRESTHistory(b *testing.B) {
 	b.Run(fmt.Sprintf("messages=%d/readers=%d", total, readers), func(b *testing.B) {
 		runPages(b, e, sec, readers)
 	})
+	// The server's part alone: one page after the other, handed to the
+	// handler in this goroutine (no sockets, no client). Less at the mercy
+	// of other work on the machine than the figures above: compare the
+	// least of several runs (-count).
+	b.Run(fmt.Sprintf("messages=%d/handler", total), func(b *testing.B) {
+		pages := historyPages(sec, 4096)
+		h := e.m.server.Handler
+		runtime.LockOSThread() // so that the thread's CPU time is the pages'
+		defer runtime.UnlockOSThread()
+		b.ResetTimer()
+		cpu0, thread0 := processCPU(), threadCPU()
+		for i := range b.N {
+			p := pages[i%len(pages)]
+			req := httptest.NewRequest("GET", p.path, nil)
+			req.Header.Set("appid", e.appID)
+			req.Header.Set("authtoken", p.tok)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("GET %s: %d %.200s", p.path, rec.Code, rec.Body.Bytes())
+			}
+		}
+		b.ReportMetric(float64((threadCPU()-thread0).Microseconds())/float64(b.N), "thread-cpu-us/page")
+		b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-us/page")
+	})
 }
 
-// runPages reads b.N pages from readers goroutines.
-func runPages(b *testing.B, e *benchEnv, sec benchSecrets, readers int) {
+// historyPage is a page request of BenchmarkRESTHistory and the reader's
+// token.
+type historyPage struct{ path, tok string }
+
+// historyPages draws n pages: a group's or a one-to-one conversation's, the
+// 50 messages before a random id of the later half of the log (most pages
+// are full).
+func historyPages(sec benchSecrets, n int) []historyPage {
 	rng := rand.New(rand.NewPCG(5, 6))
-	type page struct{ path, tok string }
-	pages := make([]page, 4096) // drawn before the clock starts
+	pages := make([]historyPage, n)
 	for i := range pages {
-		before := sec.Seeded/2 + rng.IntN(sec.Seeded/2) + 1 // most pages full
+		before := sec.Seeded/2 + rng.IntN(sec.Seeded/2) + 1
 		var path, viewer string
 		if rng.IntN(2) == 0 {
 			viewer = histUID(rng.IntN(100))
@@ -311,8 +355,14 @@ func runPages(b *testing.B, e *benchEnv, sec benchSecrets, readers int) {
 			a, c := histPair(rng.IntN(500))
 			viewer, path = a, "/v3/users/"+c+"/messages"
 		}
-		pages[i] = page{fmt.Sprintf("%s?limit=50&affix=prepend&id=%d", path, before), sec.Tokens[viewer]}
+		pages[i] = historyPage{fmt.Sprintf("%s?limit=50&affix=prepend&id=%d", path, before), sec.Tokens[viewer]}
 	}
+	return pages
+}
+
+// runPages reads b.N pages from readers goroutines.
+func runPages(b *testing.B, e *benchEnv, sec benchSecrets, readers int) {
+	pages := historyPages(sec, 4096) // drawn before the clock starts
 	var (
 		next  atomic.Int64
 		lat   latencies

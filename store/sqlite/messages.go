@@ -26,7 +26,7 @@ func scanMessage(sc scanner) (*parley.Message, error) { return scanMessageData(s
 func scanMessageData(sc scanner, asJSON bool) (*parley.Message, error) {
 	var (
 		m    parley.Message
-		data []byte
+		data string
 		tags sql.NullString
 	)
 	err := sc.Scan(&m.ID, &m.MUID, &m.ConversationID, &m.Sender, &m.Receiver, &m.ReceiverType, &m.Category, &m.Type,
@@ -37,7 +37,7 @@ func scanMessageData(sc scanner, asJSON bool) (*parley.Message, error) {
 	}
 	if asJSON {
 		m.DataJSON = data
-	} else if err := json.Unmarshal(data, &m.Data); err != nil {
+	} else if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
 		return nil, fmt.Errorf("message %d data: %w", m.ID, err)
 	}
 	if err := scanJSON(tags, &m.Tags); err != nil {

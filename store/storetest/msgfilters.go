@@ -207,10 +207,10 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 				if !reflect.DeepEqual(m.Data, parley.MessageData{}) || len(m.DataJSON) == 0 || m.DataJSON[0] != '{' {
 					t.Fatalf("%s: message %d: Data %+v, DataJSON %q", tc.name, m.ID, m.Data, m.DataJSON)
 				}
-				if err := json.Unmarshal(m.DataJSON, &m.Data); err != nil {
+				if err := json.Unmarshal([]byte(m.DataJSON), &m.Data); err != nil {
 					t.Fatalf("%s: message %d: DataJSON %q: %v", tc.name, m.ID, m.DataJSON, err)
 				}
-				m.DataJSON = nil
+				m.DataJSON = ""
 				if !reflect.DeepEqual(m, want[i]) {
 					t.Errorf("%s: MessagesJSON, decoded, gives\n%+v\nMessages\n%+v", tc.name, m, want[i])
 				}
