@@ -174,14 +174,16 @@ func (s *Service) Thread(ctx context.Context, id int64, q MessageQuery) (*Messag
 
 // decodeIfRead decodes the stored data of a message (DataJSON) that
 // decorate would change: one that names a stored file, whose URL is signed
-// for each read, or whose stored data carries reactions (counted afresh
-// for each reader).
+// for each read, or whose stored data carries reactions of its own (decorate
+// counts them afresh for each reader). Reactions are the last field of the
+// data's encoding, an array: only data that ends with one is looked into.
 func decodeIfRead(m *parley.Message) error {
 	d := m.DataJSON
 	if d == "" {
 		return nil
 	}
-	if len(d) > 1 && d[0] == '{' && !strings.Contains(d, mediaScheme) && !strings.Contains(d, `"reactions":`) {
+	if len(d) > 1 && d[0] == '{' && !strings.Contains(d, mediaScheme) &&
+		!(strings.HasSuffix(d, "]}") && strings.Contains(d, `"reactions":`)) {
 		return nil
 	}
 	m.DataJSON = ""

@@ -307,12 +307,15 @@ var messageFilterFields = map[string]bool{
 	"FromTime": true, "ToTime": true, "UpdatedSince": true, "OnlyUpdates": true,
 }
 
+// filterFields are the fields of parley.MessageFilter, found once.
+var filterFields = reflect.VisibleFields(reflect.TypeFor[parley.MessageFilter]())
+
 // unsupportedFilter refuses a filter that sets a field Messages does not
 // apply, rather than list messages the field would have hidden.
 func unsupportedFilter(f parley.MessageFilter) error {
-	v := reflect.ValueOf(f)
+	v := reflect.ValueOf(&f).Elem()
 	var set []string
-	for _, sf := range reflect.VisibleFields(v.Type()) {
+	for _, sf := range filterFields {
 		if !sf.Anonymous && !messageFilterFields[sf.Name] && !v.FieldByIndex(sf.Index).IsZero() {
 			set = append(set, sf.Name)
 		}
