@@ -55,6 +55,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if res.MessageJSON != nil {
+		return okJSON(w, res.MessageJSON)
+	}
 	if res.Message != nil {
 		return ok(w, res.Message, nil)
 	}
