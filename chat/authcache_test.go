@@ -2,6 +2,9 @@ package chat
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parleychat/parley"
@@ -79,6 +82,39 @@ func TestAuthCacheForgetsAfterCommit(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantRevoked(t, s, c)
+}
+
+// Under concurrent authentications, no authentication that starts after a
+// revocation returned succeeds with the revoked token.
+func TestAuthCacheConcurrentRevocation(t *testing.T) {
+	s, c, tok := authWorld(t)
+	ctx := t.Context()
+	server := parley.NewContext(ctx, parley.Actor{AppID: c.AppID, Access: parley.AccessFullAccess})
+	var revoked atomic.Bool
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			for i := 0; i < 200; i++ {
+				after := revoked.Load()
+				_, err := s.Authenticate(ctx, c)
+				if after && err == nil {
+					errs <- fmt.Errorf("authentication %d succeeded after the revocation returned", i)
+					return
+				}
+			}
+		})
+	}
+	if err := s.DeleteAuthToken(server, "u", tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	revoked.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 	wantRevoked(t, s, c)
 }
