@@ -65,6 +65,9 @@ func (s *Server) writeMessagePage(w http.ResponseWriter, ms []*parley.Message, m
 	}
 	b.out.WriteString("}\n")
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// With its length known net/http writes the page in one piece, where a
+	// body of unknown length goes out in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(b.out.Len()))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b.out.Bytes()) // the client went away; nothing to do
 	return nil

@@ -102,8 +102,9 @@ func (e *benchEnv) do(method, path string, body []byte, hdr ...string) (int, []b
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	buf := bytes.NewBuffer(make([]byte, 0, max(resp.ContentLength, 512)+1)) // +1: ReadFrom's EOF read
+	_, err = buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.Bytes(), err
 }
 
 // must sends a request as the REST key and fails the benchmark unless it
