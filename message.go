@@ -72,6 +72,12 @@ type Message struct {
 	DeletedBy      string      `json:"deletedBy,omitempty"`
 	DeliveredAt    int64       `json:"deliveredAt,omitempty"`
 	ReadAt         int64       `json:"readAt,omitempty"`
+
+	// DataJSON, when not empty, is the message's data as stored, a JSON
+	// object, in place of Data (see MessageStore.MessagesJSON); Data then
+	// holds at most the reader's reactions, which an encoder adds to it.
+	// encoding/json does not see it: only encoders that know it do.
+	DataJSON string `json:"-"`
 }
 
 // MessageData is a message's payload.

@@ -47,7 +47,7 @@ func (s *Service) authApp(ctx context.Context, appID string) (string, error) {
 	if appID == "" {
 		return "", parley.Errorf(parley.KindUnauthorized, parley.CodeEmptyAppID, "the appid header is required")
 	}
-	if _, err := s.store.App(ctx, appID); err != nil {
+	if err := s.creds.app(ctx, s.store, s.now, appID); err != nil {
 		return "", storeErr(err, parley.Errorf(parley.KindUnauthorized, parley.CodeAppIDNotFound,
 			"no app with that appid"), nil)
 	}
@@ -80,7 +80,7 @@ func (s *Service) authAPIKey(ctx context.Context, appID string, c Credentials) (
 	if !ok {
 		return parley.Actor{}, notFound
 	}
-	k, err := s.store.APIKey(ctx, appID, id)
+	k, err := s.creds.apiKey(ctx, s.store, s.now, appID, id)
 	if err != nil {
 		return parley.Actor{}, storeErr(err, notFound, nil)
 	}
@@ -113,7 +113,7 @@ func (s *Service) onBehalfOf(ctx context.Context, a parley.Actor, uid string) (p
 	if !ok {
 		return parley.Actor{}, notFound
 	}
-	u, err := s.store.User(ctx, a.AppID, id, "")
+	u, err := s.creds.user(ctx, s.store, s.now, a.AppID, id)
 	if err == nil && u.DeletedAt != 0 {
 		err = parley.ErrNotFound
 	}
@@ -143,14 +143,14 @@ func (s *Service) authToken(ctx context.Context, appID string, c Credentials) (p
 	if !ok {
 		return parley.Actor{}, notFound
 	}
-	t, err := s.store.AuthToken(ctx, appID, id)
+	t, err := s.creds.authToken(ctx, s.store, s.now, appID, id)
 	if err != nil {
 		return parley.Actor{}, storeErr(err, notFound, nil)
 	}
 	if !token.Equal(c.AuthToken, t.Hash) {
 		return parley.Actor{}, notFound
 	}
-	u, err := s.store.User(ctx, appID, t.UID, "")
+	u, err := s.creds.user(ctx, s.store, s.now, appID, t.UID)
 	if err == nil && u.DeletedAt != 0 {
 		err = parley.ErrNotFound
 	}

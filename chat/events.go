@@ -67,7 +67,7 @@ func (s *Service) messageEvent(appID, device string, m *parley.Message) *parley.
 			r.About, r.Target = id, uid
 		}
 	}
-	body, err := json.Marshal(&c)
+	body, err := encodeJSON(&c)
 	if err != nil {
 		s.log.Error("encode message event", "app", appID, "id", m.ID, "err", err)
 		return nil

@@ -2,6 +2,9 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/parleychat/parley"
 )
@@ -12,6 +15,11 @@ type MessageQuery struct {
 	parley.MessageFilter
 	MyMentionsOnly bool // only messages that mention the viewer
 	HideBlocked    bool // hide messages of users in a block relation with the viewer
+	// DataJSON asks for the page as an encoder that knows
+	// parley.Message.DataJSON wants it: each message whose data the reader
+	// does not change (no stored file to sign a URL of) keeps the data as
+	// stored, undecoded; Data holds the reader's reactions only.
+	DataJSON bool
 }
 
 var attachmentTypes = map[string]bool{parley.TypeImage: true, parley.TypeVideo: true, parley.TypeAudio: true, parley.TypeFile: true}
@@ -67,11 +75,21 @@ func (s *Service) begin(ctx context.Context, q MessageQuery) (parley.Actor, parl
 	return a, f, err
 }
 
-// list runs a filter and decorates the page for the reader.
-func (s *Service) list(ctx context.Context, a parley.Actor, f parley.MessageFilter) (*MessagePage, error) {
-	ms, err := s.store.Messages(ctx, a.AppID, f)
+// list runs a filter and decorates the page for the reader; asJSON: see
+// MessageQuery.DataJSON.
+func (s *Service) list(ctx context.Context, a parley.Actor, f parley.MessageFilter, asJSON bool) (*MessagePage, error) {
+	read := s.store.Messages
+	if asJSON {
+		read = s.store.MessagesJSON
+	}
+	ms, err := read(ctx, a.AppID, f)
 	if err != nil {
 		return nil, parley.Internal(err)
+	}
+	for _, m := range ms {
+		if err := decodeIfRead(m); err != nil {
+			return nil, parley.Internal(err)
+		}
 	}
 	s.decorate(ctx, a, ms)
 	return &MessagePage{Messages: ms, Filter: f}, nil
@@ -88,7 +106,7 @@ func (s *Service) Messages(ctx context.Context, q MessageQuery) (*MessagePage, e
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // UserMessages lists the one-to-one conversation of the acting user with
@@ -105,7 +123,7 @@ func (s *Service) UserMessages(ctx context.Context, uid string, q MessageQuery) 
 	if err := s.withUser(ctx, a, uid, &f); err != nil {
 		return nil, err
 	}
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // withUser narrows f to the messages between the actor and the user uid
@@ -144,7 +162,7 @@ func (s *Service) GroupMessages(ctx context.Context, guid string, q MessageQuery
 		return nil, err
 	}
 	f.ConversationID = parley.GroupConversationID(v.g.GUID)
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
 }
 
 // Thread lists the replies to a message the actor may see.
@@ -161,7 +179,28 @@ func (s *Service) Thread(ctx context.Context, id int64, q MessageQuery) (*Messag
 		return nil, err
 	}
 	f.ConversationID, f.ParentID, f.HideReplies = parent.ConversationID, parent.ID, false
-	return s.list(ctx, a, f)
+	return s.list(ctx, a, f, q.DataJSON)
+}
+
+// decodeIfRead decodes the stored data of a message (DataJSON) that
+// decorate would change: one that names a stored file, whose URL is signed
+// for each read, or whose stored data carries reactions of its own (decorate
+// counts them afresh for each reader). Reactions are the last field of the
+// data's encoding, an array: only data that ends with one is looked into.
+func decodeIfRead(m *parley.Message) error {
+	d := m.DataJSON
+	if d == "" {
+		return nil
+	}
+	if len(d) > 1 && d[0] == '{' && !strings.Contains(d, mediaScheme) &&
+		!(strings.HasSuffix(d, "]}") && strings.Contains(d, `"reactions":`)) {
+		return nil
+	}
+	m.DataJSON = ""
+	if err := json.Unmarshal([]byte(d), &m.Data); err != nil {
+		return fmt.Errorf("message %d data: %w", m.ID, err)
+	}
+	return nil
 }
 
 // MessageDetail is one message with, for its sender in a group, each

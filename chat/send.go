@@ -15,6 +15,10 @@ type SendResult struct {
 	Message *parley.Message
 	Users   map[string]parley.BulkResult
 	Groups  map[string]parley.BulkResult
+	// MessageJSON, when not nil, is Message encoded as REST answers are
+	// (see encodeJSON): the body of the message's event, built once for
+	// the hubs and the sender both.
+	MessageJSON []byte
 }
 
 // Send sends a message as the actor (a user, or app_system for a full
@@ -70,8 +74,8 @@ func carries(appID string, r *SendResult, stored []parley.Attachment) bool {
 func (s *Service) sendAll(ctx context.Context, a parley.Actor, in parley.NewMessage) (*SendResult, error) {
 	mr := in.MultipleReceivers
 	if mr == nil {
-		m, err := s.sendOne(ctx, a, in)
-		return &SendResult{Message: m}, err
+		m, js, err := s.sendOne(ctx, a, in)
+		return &SendResult{Message: m, MessageJSON: js}, err
 	}
 	if in.ParentID != 0 {
 		return nil, errReplyToMany()
@@ -113,7 +117,7 @@ func (s *Service) sendCopy(ctx context.Context, a parley.Actor, in parley.NewMes
 		return nil, err
 	}
 	in.Data.Attachments = uploads
-	m, err := s.sendOne(ctx, a, in)
+	m, _, err := s.sendOne(ctx, a, in)
 	if err != nil || !ownsUploads(a.AppID, m, uploads) {
 		s.dropUploads(ctx, a.AppID, uploads)
 	}
@@ -121,11 +125,13 @@ func (s *Service) sendCopy(ctx context.Context, a parley.Actor, in parley.NewMes
 }
 
 // sendOne writes one message through the group-commit writer, once the
-// app's before_message hook, if any, allowed it (see moderate).
-func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, error) {
+// app's before_message hook, if any, allowed it (see moderate). It returns
+// the message and, when its event's body is also its answer, that body
+// (see publishSent).
+func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMessage) (*parley.Message, []byte, error) {
 	in, err := s.moderate(ctx, a, in)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var (
 		out    *parley.Message
@@ -146,10 +152,11 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 		return nil
 	})
 	if err != nil {
-		return nil, storeErr(err, nil, nil)
+		return nil, nil, storeErr(err, nil, nil)
 	}
+	var js []byte
 	if fresh {
-		s.publishMessages(ctx, a.AppID, out)
+		js = s.publishSent(ctx, a.AppID, out)
 	}
 	// Two sends of one muid in one batch are answered with one message, and
 	// decorating writes into it: each caller decorates a copy of its own.
@@ -159,7 +166,7 @@ func (s *Service) sendOne(ctx context.Context, a parley.Actor, in parley.NewMess
 	} else {
 		s.decorateNew(ctx, a, out)
 	}
-	return out, nil
+	return out, js, nil
 }
 
 // prepare checks every rule of one send and builds the message; it writes

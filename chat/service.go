@@ -93,6 +93,7 @@ type Service struct {
 	notify     func()
 	moderator  Moderator
 	modTimeout time.Duration
+	creds      authCache // see authcache.go
 }
 
 // New returns a Service over cfg.Store.
@@ -103,7 +104,7 @@ func New(cfg Config) *Service {
 	if s.modTimeout <= 0 {
 		s.modTimeout = DefaultModerationTimeout
 	}
-	s.store = publishingStore{Store: cfg.Store, s: s}
+	s.store = publishingStore{Store: newCredStore(cfg.Store, &s.creds), s: s}
 	if s.passwordCost == 0 {
 		s.passwordCost = bcrypt.DefaultCost
 	}

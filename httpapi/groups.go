@@ -207,7 +207,7 @@ func messageFilter(q *query) parley.MessageFilter {
 }
 
 // messagePage writes a page of messages with its cursors.
-func messagePage(w http.ResponseWriter, p *chat.MessagePage, err error) error {
+func (s *Server) messagePage(w http.ResponseWriter, p *chat.MessagePage, err error) error {
 	if err != nil {
 		return err
 	}
@@ -224,5 +224,5 @@ func messagePage(w http.ResponseWriter, p *chat.MessagePage, err error) error {
 	} else if f.AfterID > 0 {
 		meta["next"] = map[string]any{"affix": parley.AffixAppend, "id": id(f.AfterID)}
 	}
-	return ok(w, ms, meta)
+	return s.writeMessagePage(w, ms, meta)
 }

@@ -71,6 +71,13 @@ type file struct {
 // JSON (none when data is nil) and the files.
 func (e *env) multipart(t testing.TB, path string, data any, files []file, hs ...hdr) (int, map[string]any) {
 	t.Helper()
+	resp, b := e.raw(t, e.multipartRequest(t, path, data, files, hs...))
+	return resp.StatusCode, decodeBody(t, "POST "+path, b)
+}
+
+// multipartRequest builds the request of multipart.
+func (e *env) multipartRequest(t testing.TB, path string, data any, files []file, hs ...hdr) *http.Request {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if data != nil {
@@ -109,8 +116,7 @@ func (e *env) multipart(t testing.TB, path string, data any, files []file, hs ..
 			req.Header.Set(k, v)
 		}
 	}
-	resp, b := e.raw(t, req)
-	return resp.StatusCode, decodeBody(t, "POST "+path, b)
+	return req
 }
 
 // sendFiles posts a multipart message that must be accepted.

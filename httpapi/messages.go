@@ -55,6 +55,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if res.MessageJSON != nil {
+		return okJSON(w, res.MessageJSON)
+	}
 	if res.Message != nil {
 		return ok(w, res.Message, nil)
 	}
@@ -89,7 +92,7 @@ func messageQuery(q *query) chat.MessageQuery {
 			f.ToTime = sentAt
 		}
 	}
-	return chat.MessageQuery{MessageFilter: f, MyMentionsOnly: q.bool("myMentionsOnly"),
+	return chat.MessageQuery{MessageFilter: f, DataJSON: true, MyMentionsOnly: q.bool("myMentionsOnly"),
 		HideBlocked: q.bool("hideMessagesFromBlockedUsers")}
 }
 
@@ -110,7 +113,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.Messages(r.Context(), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) userMessages(w http.ResponseWriter, r *http.Request) error {
@@ -120,7 +123,7 @@ func (s *Server) userMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.UserMessages(r.Context(), r.PathValue("uid"), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) groupMessages(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +133,7 @@ func (s *Server) groupMessages(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.GroupMessages(r.Context(), r.PathValue("guid"), mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +213,7 @@ func (s *Server) listThread(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	p, err := s.svc.Thread(r.Context(), id, mq)
-	return messagePage(w, p, err)
+	return s.messagePage(w, p, err)
 }
 
 func (s *Server) addReaction(w http.ResponseWriter, r *http.Request) error {

@@ -55,6 +55,17 @@ func ok(w http.ResponseWriter, data, meta any) error {
 	return nil
 }
 
+// okJSON writes a success envelope around data already encoded (as
+// writeJSON encodes: no HTML escaping).
+func okJSON(w http.ResponseWriter, data []byte) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	b := make([]byte, 0, len(data)+len(`{"data":}`)+1)
+	b = append(append(append(b, `{"data":`...), data...), "}\n"...)
+	_, _ = w.Write(b) // the client went away; nothing to do
+	return nil
+}
+
 // done writes the success body of a delete or other action with no object.
 func done(w http.ResponseWriter, message string) error {
 	return ok(w, map[string]any{"success": true, "message": message}, nil)

@@ -72,6 +72,7 @@ type Server struct {
 	ipHeader    string
 	bodyTimeout time.Duration
 	bodyMin     int64
+	pages       pageBufs // see pagejson.go
 }
 
 // New returns the API handler.

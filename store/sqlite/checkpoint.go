@@ -36,7 +36,7 @@ type checkpointer struct {
 // startCheckpointer opens its connection on path (with the pools' pragmas)
 // and starts it.
 func startCheckpointer(path string, pragmas string, log *slog.Logger) (*checkpointer, error) {
-	db, err := sql.Open("sqlite", path+"?"+pragmas)
+	db, err := openDB(path + "?" + pragmas)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open checkpointer: %w", err)
 	}

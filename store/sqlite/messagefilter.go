@@ -21,6 +21,16 @@ import (
 // they cleared the conversation, and an action message about a message
 // only when that message is listed to them too.
 func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFilter) ([]*parley.Message, error) {
+	return q.messages(ctx, appID, f, false)
+}
+
+// MessagesJSON is Messages with each message's data as stored, in
+// DataJSON.
+func (q *queries) MessagesJSON(ctx context.Context, appID string, f parley.MessageFilter) ([]*parley.Message, error) {
+	return q.messages(ctx, appID, f, true)
+}
+
+func (q *queries) messages(ctx context.Context, appID string, f parley.MessageFilter, asJSON bool) ([]*parley.Message, error) {
 	if err := unsupportedFilter(f); err != nil {
 		return nil, fail("messages", err)
 	}
@@ -36,7 +46,7 @@ func (q *queries) Messages(ctx context.Context, appID string, f parley.MessageFi
 	defer rows.Close()
 	var out []*parley.Message
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		m, err := scanMessageData(rows, asJSON)
 		if err != nil {
 			return nil, fail(op, err)
 		}
@@ -297,12 +307,15 @@ var messageFilterFields = map[string]bool{
 	"FromTime": true, "ToTime": true, "UpdatedSince": true, "OnlyUpdates": true,
 }
 
+// filterFields are the fields of parley.MessageFilter, found once.
+var filterFields = reflect.VisibleFields(reflect.TypeFor[parley.MessageFilter]())
+
 // unsupportedFilter refuses a filter that sets a field Messages does not
 // apply, rather than list messages the field would have hidden.
 func unsupportedFilter(f parley.MessageFilter) error {
-	v := reflect.ValueOf(f)
+	v := reflect.ValueOf(&f).Elem()
 	var set []string
-	for _, sf := range reflect.VisibleFields(v.Type()) {
+	for _, sf := range filterFields {
 		if !sf.Anonymous && !messageFilterFields[sf.Name] && !v.FieldByIndex(sf.Index).IsZero() {
 			set = append(set, sf.Name)
 		}

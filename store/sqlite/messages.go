@@ -19,7 +19,11 @@ const messageColumns = `id, muid, conversation_id, sender, receiver, receiver_ty
 // messageColumns.
 var insertMessages = multiRow{head: `INSERT INTO messages (app_id, ` + messageColumns + `) VALUES `, width: 20}
 
-func scanMessage(sc scanner) (*parley.Message, error) {
+func scanMessage(sc scanner) (*parley.Message, error) { return scanMessageData(sc, false) }
+
+// scanMessageData is scanMessage, leaving the data as stored (in DataJSON)
+// when asJSON.
+func scanMessageData(sc scanner, asJSON bool) (*parley.Message, error) {
 	var (
 		m    parley.Message
 		data string
@@ -31,7 +35,9 @@ func scanMessage(sc scanner) (*parley.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
+	if asJSON {
+		m.DataJSON = data
+	} else if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
 		return nil, fmt.Errorf("message %d data: %w", m.ID, err)
 	}
 	if err := scanJSON(tags, &m.Tags); err != nil {

@@ -34,6 +34,9 @@ var migrations embed.FS
 // readers is the size of the read pool.
 const readers = 4
 
+// mmapSize is how much of the database file each connection maps.
+const mmapSize = 1 << 30
+
 // Store is a parley.Store on one SQLite file. It is safe for concurrent use.
 type Store struct {
 	queries
@@ -78,6 +81,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)") // an acknowledged write survives a power cut
+	// Statement journals (each savepoint of the writer's batches, each
+	// multi-row statement) and sorts in memory, not in temporary files:
+	// the journal of a batch of sends outgrew SQLite's in-memory spill
+	// limit and cost a write system call per page.
+	q.Add("_pragma", "temp_store(MEMORY)")
+	// Reads from a memory map of the file rather than a read system call
+	// per page: in WAL mode a connection drops its page cache whenever
+	// another commits, so under writes most pages are read again.
+	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmapSize))
 	wq := url.Values{"_txlock": {"immediate"}}
 	wq.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpoint)) // see checkpoint.go
 	rq := url.Values{"_query_only": {"1"}}
@@ -86,7 +98,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		rq[k] = v
 	}
 
-	wdb, err := sql.Open("sqlite", path+"?"+wq.Encode())
+	wdb, err := openDB(path + "?" + wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open writer: %w", err)
 	}
@@ -100,7 +112,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 
 	// The read pool opens after the migrations, once the file is in WAL mode.
-	rdb, err := sql.Open("sqlite", path+"?"+rq.Encode())
+	rdb, err := openDB(path + "?" + rq.Encode())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open reader: %w", err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -187,6 +188,34 @@ func TestMessageFilters(t *testing.T, newStore func(t *testing.T) parley.Store) 
 			})
 		}
 		wantMessageIDs(t, s, appID, F{}, all...)
+	})
+
+	// MessagesJSON lists what Messages lists, each message's data the
+	// JSON Messages decodes.
+	t.Run("MessagesJSON", func(t *testing.T) {
+		s := newStore(t)
+		appID := seedFilterMessages(t, s)
+		for _, tc := range append(cases, filterCase{"All", "", F{}, all}) {
+			want, err := s.Messages(t.Context(), appID, tc.f)
+			must(t, err, "Messages")
+			got, err := s.MessagesJSON(t.Context(), appID, tc.f)
+			must(t, err, "MessagesJSON")
+			if len(got) != len(want) {
+				t.Fatalf("%s: MessagesJSON lists %v, Messages %v", tc.name, idsOf(got), idsOf(want))
+			}
+			for i, m := range got {
+				if !reflect.DeepEqual(m.Data, parley.MessageData{}) || len(m.DataJSON) == 0 || m.DataJSON[0] != '{' {
+					t.Fatalf("%s: message %d: Data %+v, DataJSON %q", tc.name, m.ID, m.Data, m.DataJSON)
+				}
+				if err := json.Unmarshal([]byte(m.DataJSON), &m.Data); err != nil {
+					t.Fatalf("%s: message %d: DataJSON %q: %v", tc.name, m.ID, m.DataJSON, err)
+				}
+				m.DataJSON = ""
+				if !reflect.DeepEqual(m, want[i]) {
+					t.Errorf("%s: MessagesJSON, decoded, gives\n%+v\nMessages\n%+v", tc.name, m, want[i])
+				}
+			}
+		}
 	})
 
 	t.Run("EveryFieldCovered", func(t *testing.T) {
