@@ -191,6 +191,7 @@ func (w *window) end(res *Result) (cpu float64, err error) {
 	}
 	cpu = (s.cpu - w.start.cpu).Seconds()
 	res.set(KeyServerRSS, float64(s.rss)/(1<<20))
+	res.set(KeyServerRSSAnon, float64(s.rssAnon)/(1<<20))
 	res.set(KeyServerCPU, cpu)
 	return cpu, nil
 }

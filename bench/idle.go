@@ -93,6 +93,7 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	res.set(KeyDuration, span.Seconds())
 	if after.ok && before.ok && n > 0 {
 		res.set(KeyRSSPerConn, float64(after.rss-before.rss)/1024/float64(n))
+		res.set(KeyAnonPerConn, float64(after.rssAnon-before.rssAnon)/1024/float64(n))
 		res.set(KeyServerCPUPct, cpu/span.Seconds()*100)
 	}
 	if n < int64(c.Conns) {

@@ -13,26 +13,37 @@ import (
 // Linux fixes at 100 for every architecture's user space.
 const userHZ = 100
 
-// readProc reads a process's resident memory (VmRSS) and the CPU time it
-// has used (user + system).
-func readProc(pid int) (rss int64, cpu time.Duration, err error) {
+// procStat is a process's resident memory and the CPU time it has used.
+type procStat struct {
+	rss     int64 // VmRSS, bytes: everything resident, files mapped in too
+	rssAnon int64 // RssAnon, bytes: heap and stacks, without mapped files (a memory-mapped database)
+	cpu     time.Duration
+}
+
+// readProc reads a process's memory and CPU time (user + system).
+func readProc(pid int) (procStat, error) {
+	var st procStat
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return st, err
 	}
 	for line := range bytes.Lines(status) {
-		if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-			f := bytes.Fields(v) // "123456 kB"
-			kb, err := strconv.ParseInt(string(f[0]), 10, 64)
-			if err != nil {
-				return 0, 0, fmt.Errorf("VmRSS %q: %w", v, err)
+		for _, f := range []struct {
+			name string
+			dst  *int64
+		}{{"VmRSS:", &st.rss}, {"RssAnon:", &st.rssAnon}} {
+			if v, ok := bytes.CutPrefix(line, []byte(f.name)); ok {
+				kb, err := strconv.ParseInt(string(bytes.Fields(v)[0]), 10, 64) // "123456 kB"
+				if err != nil {
+					return st, fmt.Errorf("%s %q: %w", f.name, v, err)
+				}
+				*f.dst = kb << 10
 			}
-			rss = kb << 10
 		}
 	}
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, 0, err
+		return st, err
 	}
 	// The command name (field 2) may hold spaces and parentheses: the
 	// fields to count start after its last ')'. utime and stime are fields
@@ -40,17 +51,18 @@ func readProc(pid int) (rss int64, cpu time.Duration, err error) {
 	i := bytes.LastIndexByte(stat, ')')
 	f := bytes.Fields(stat[i+1:])
 	if i < 0 || len(f) < 13 {
-		return 0, 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+		return st, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
 	var ticks int64
 	for _, s := range f[11:13] {
 		n, err := strconv.ParseInt(string(s), 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+			return st, fmt.Errorf("/proc/%d/stat: %w", pid, err)
 		}
 		ticks += n
 	}
-	return rss, time.Duration(ticks) * time.Second / userHZ, nil
+	st.cpu = time.Duration(ticks) * time.Second / userHZ
+	return st, nil
 }
 
 // raiseFileLimit lifts this process's open-file limit to its hard limit

@@ -63,6 +63,8 @@ const (
 	KeyShortPages     = "short_pages"               // history: pages with fewer messages than asked
 	KeyPagesPerCPU    = "pages_per_server_cpu_s"    // history
 	KeyReadErrors     = "read_errors"               // history: reads answered with an error
+	KeyServerRSSAnon  = "server_rss_anon_mb"        // the server's RssAnon: its RSS without mapped files (the database, if memory-mapped)
+	KeyAnonPerConn    = "anon_per_conn_kb"          // idle: like rss_per_conn_kb, from RssAnon
 	KeyGeneratorCPU   = "generator_cpu_s"           // this process's CPU over the window
 )
 
@@ -70,6 +72,7 @@ const (
 var keyOrder = []string{
 	KeyAcceptedPerS, KeyDeliveriesPerS, KeyDeliveredRatio, KeyLatP50, KeyLatP99, KeyLatMax,
 	KeySendP50, KeySendP99, KeyServerRSS, KeyServerCPU, KeyDeliveriesPerCPU, KeyRSSPerConn,
+	KeyServerRSSAnon, KeyAnonPerConn,
 	KeyPagesPerS, KeyPageP50, KeyPageP99, KeyPageMax, KeyPagesPerCPU, KeyServerCPUPct,
 	KeyMessagesPerCPU, KeySendMax, KeyDuration, KeyAccepted, KeyDeliveries, KeyExpected,
 	KeySendErrors, KeyDuplicates, KeyShortPages, KeyReadErrors, KeyStored, KeySeedPerS,

@@ -30,12 +30,11 @@ type Target struct {
 	PID   int
 }
 
-// sample is a server process's resident memory and CPU time at one moment.
+// sample is a server process's memory and CPU time at one moment.
 type sample struct {
-	at  time.Time
-	rss int64 // bytes
-	cpu time.Duration
-	ok  bool
+	procStat
+	at time.Time
+	ok bool
 }
 
 // sample reads the server's process; ok is false without a PID.
@@ -44,11 +43,11 @@ func (t Target) sample() (sample, error) {
 	if t.PID == 0 {
 		return s, nil
 	}
-	rss, cpu, err := readProc(t.PID)
+	st, err := readProc(t.PID)
 	if err != nil {
 		return s, fmt.Errorf("measure server process %d: %w", t.PID, err)
 	}
-	s.rss, s.cpu, s.ok = rss, cpu, true
+	s.procStat, s.ok = st, true
 	return s, nil
 }
 

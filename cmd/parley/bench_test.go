@@ -85,7 +85,7 @@ func TestBenchFanout(t *testing.T) {
 		"duplicates":          0,
 		"conns":               float64(groups * members),
 	}, "accepted_per_s", "deliveries_per_s", "lat_p50_ms", "lat_p99_ms", "lat_max_ms", "send_p50_ms", "send_p99_ms",
-		"server_rss_mb", "server_cpu_s", "deliveries_per_server_cpu_s", "connect_s", "join_s")
+		"server_rss_mb", "server_rss_anon_mb", "server_cpu_s", "deliveries_per_server_cpu_s", "connect_s", "join_s")
 	ordered(t, got, "lat_p50_ms", "lat_p99_ms", "lat_max_ms")
 	ordered(t, got, "send_p50_ms", "send_p99_ms")
 	// Paced: the rate asked for, over the second (not a burst).
@@ -134,7 +134,7 @@ func TestBenchDirectURL(t *testing.T) {
 func TestBenchIdle(t *testing.T) {
 	got := benchRun(t, "idle", "--conns", "20", "--duration", "1s")
 	want(t, got, map[string]float64{"conns": 20}, "server_rss_mb", "connect_s")
-	for _, k := range []string{"rss_per_conn_kb", "server_cpu_pct", "server_cpu_s"} {
+	for _, k := range []string{"rss_per_conn_kb", "anon_per_conn_kb", "server_cpu_pct", "server_cpu_s"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("no %s", k)
 		}
