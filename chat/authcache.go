@@ -55,10 +55,10 @@ type authCache struct {
 
 // lookup returns the record kept under k, or the generation to keep the
 // store's with.
-func lookup[T any](c *authCache, m map[credKey]cached[T], k credKey, now time.Time) (T, uint64, bool) {
+func lookup[T any](c *authCache, m *map[credKey]cached[T], k credKey, now time.Time) (T, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := m[k]
+	e, ok := (*m)[k] // the map itself is read under the lock: keep may make it
 	if !ok || !now.Before(e.until) {
 		var zero T
 		return zero, c.gen, false
@@ -88,7 +88,7 @@ func keep[T any](c *authCache, m *map[credKey]cached[T], k credKey, v T, gen uin
 // readThrough returns the record under k from m, or reads it with read and
 // keeps it.
 func readThrough[T any](c *authCache, m *map[credKey]cached[T], k credKey, now func() time.Time, read func() (*T, error)) (*T, error) {
-	v, gen, ok := lookup(c, *m, k, now())
+	v, gen, ok := lookup(c, m, k, now())
 	if ok {
 		return &v, nil // a copy: the caller may change it
 	}
