@@ -167,7 +167,12 @@ func TestManualMode(t *testing.T) {
 		c.WS.PingInterval = time.Hour // the server's pings would keep it open; only the client's may
 	})
 	ctx := context.Background()
-	alice, ra := s.user(t, "alice")
+	// alice pings as often as bob: with the default interval her own
+	// connection would go idle and reconnect, and miss bob's presence
+	// while it is down (presence is not replayed).
+	sa := s.settings("alice-device")
+	sa.PingInterval = idle / 6
+	alice, ra := s.user(t, "alice", sa)
 	st := manual(s, "bob")
 	st.PingInterval = idle / 6
 	bob, rb := s.user(t, "bob", st)
