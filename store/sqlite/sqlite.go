@@ -34,8 +34,11 @@ var migrations embed.FS
 // readers is the size of the read pool.
 const readers = 4
 
-// mmapSize is how much of the database file each connection maps.
-const mmapSize = 1 << 30
+// mmapSize is how much of the database file each connection maps: as much
+// as SQLite allows as built (SQLITE_MAX_MMAP_SIZE, just under 2 GiB), in
+// virtual memory; what is read counts towards the process's RSS, as page
+// cache the kernel may drop.
+const mmapSize = 1 << 31
 
 // Store is a parley.Store on one SQLite file. It is safe for concurrent use.
 type Store struct {
