@@ -7,11 +7,7 @@ import { ParleyError } from './rest.js';
 /** Close codes after which retrying cannot help: a refused or revoked session, a broken client. */
 const FINAL = [4001, 4003, 4004, 4005, 1002, 1003, 1007, 1009];
 
-/**
- * The user's WebSocket (protocol.md): it connects, authenticates resuming after the last
- * message id it received, pings, turns frames into events in order, and reconnects with a
- * full-jitter exponential backoff until stopped or refused for good.
- */
+/** The user's WebSocket: auth with resume, ping, events in order, full-jitter reconnect. */
 export class Connection {
   /** @param {Parley} client */
   constructor(client) {
@@ -38,11 +34,7 @@ export class Connection {
     this.throttle = undefined;
   }
 
-  /**
-   * Starts connecting (and keeps the connection up) unless already running; resolves once the
-   * first attempt connected, rejects with its error when it failed (a later attempt may work).
-   * @returns {Promise<void>}
-   */
+  /** Starts connecting unless running; settles with the first attempt. @returns {Promise<void>} */
   start() {
     if (this.running) return Promise.resolve();
     this.running = true;
@@ -71,7 +63,7 @@ export class Connection {
   set(s) {
     if (this.state === s) return;
     this.state = s;
-    this.c.emitter.emit('connection', s);
+    this.c.emit('connection', s);
   }
 
   /** @param {ParleyError} [e] */
@@ -111,11 +103,7 @@ export class Connection {
     /** @type {ParleyError | null} */
     let announced = null;
     ws.onopen = () => {
-      /** @type {Record<string, unknown>} */
-      const body = { auth: this.c.authToken, lastMessageId: String(this.cursor) };
-      if (s.deviceId) body.deviceId = s.deviceId;
-      if (s.presence) body.presenceSubscription = s.presence;
-      if (s.presence === 'ROLES') body.roles = s.roles;
+      const body = { auth: this.c.authToken, lastMessageId: String(this.cursor), deviceId: s.deviceId, presenceSubscription: s.presence, roles: s.roles };
       ws.send(JSON.stringify({ type: 'auth', body }));
     };
     ws.onmessage = (ev) => {
@@ -138,9 +126,10 @@ export class Connection {
         return;
       }
       if (f.type === 'error' && !f.body?.frame) announced = frameError(f);
-      this.chain = this.chain.then(() => this.handle(f)).catch((e) => this.c.emitter.emit('error', e));
+      this.chain = this.chain.then(() => this.handle(f)).catch((e) => this.c.emit('error', e));
     };
-    ws.onclose = (ev) => {
+    /** @param {{code: number, reason?: string}} ev */
+    const end = (ev) => {
       if (this.ws !== ws) return;
       this.unbind(ws);
       this.ws = null;
@@ -149,24 +138,23 @@ export class Connection {
       e.closeCode = ev.code;
       this.lost(e, FINAL.includes(ev.code) || e.code.startsWith('AUTH_ERR_'));
     };
+    ws.onclose = end;
+    // A socket that never opened may report only an error (Node 20's WebSocket does).
+    ws.onerror = () => ws.readyState !== 1 && !authed && (end({ code: 1006 }), ws.close());
   }
 
   /** @param {WebSocket} ws */
   unbind(ws) {
-    ws.onopen = ws.onmessage = ws.onclose = null;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     clearInterval(this.pinger);
   }
 
-  /**
-   * The connection ended: tell the listeners, then reconnect unless final or stopped.
-   * @param {ParleyError} e
-   * @param {boolean} [final]
-   */
+  /** The connection ended: tell the listeners, then reconnect unless final or stopped. @param {ParleyError} e @param {boolean} [final] */
   lost(e, final = false) {
     if (!this.running) return;
     this.set('disconnected');
     this.settle(e);
-    this.c.emitter.emit('disconnected', e);
+    this.c.emit('disconnected', e);
     if (final) {
       this.running = false;
       return;
@@ -183,21 +171,15 @@ export class Connection {
     this.timer = setTimeout(() => this.running && this.open(), wait);
   }
 
-  /**
-   * Sends a frame on the open connection.
-   * @param {object} frame
-   */
+  /** Sends a frame on the open connection. @param {object} frame */
   send(frame) {
     if (this.state !== 'connected' || !this.ws) throw new ParleyError('ERR_NOT_CONNECTED', 'the WebSocket is not connected');
     this.ws.send(JSON.stringify(frame));
   }
 
-  /**
-   * Turns one frame into events; messages each once, in id order, across reconnections.
-   * @param {any} f
-   */
+  /** Turns a frame into events. @param {any} f */
   async handle(f) {
-    const em = this.c.emitter;
+    const em = this.c;
     if (!f.type) return;
     em.emit('event', f);
     switch (f.type) {
@@ -220,10 +202,7 @@ export class Connection {
     if (name) em.emit(name, { ...f.body, sender: f.sender, receiver: f.receiver, receiverType: f.receiverType, deviceId: f.deviceId }, f);
   }
 
-  /**
-   * Emits a message frame unless it was received already, and moves the cursor.
-   * @param {any} f
-   */
+  /** Emits a message frame unless it was received already, and moves the cursor. @param {any} f */
   deliver(f) {
     const m = f.body;
     const id = Number(m.id);
@@ -236,15 +215,10 @@ export class Connection {
     if (name === 'groupMember') {
       data = { action: m.data.action, by: e.by?.entity, on: e.on?.entity, group: e.for?.entity, extras: m.data.extras, message: m };
     }
-    this.c.emitter.emit(name, data, f);
+    this.c.emit(name, data, f);
   }
 
-  /**
-   * Fetches over REST the messages a truncated resume skipped (after from, up to until) and
-   * emits them before the live ones that follow.
-   * @param {number} from
-   * @param {number} until
-   */
+  /** @param {number} from @param {number} until */
   async refill(from, until) {
     let after = Math.max(from, this.cursor ?? 0);
     while (after < until) {
@@ -275,11 +249,7 @@ const EVENTS = {
   interaction_completed: 'interactionCompleted',
 };
 
-/**
- * The event name of a message: 'message' for what users send, 'edited', 'deleted',
- * 'groupMember' (member actions) and 'call' for the rest of the log.
- * @param {any} m
- */
+/** @param {any} m */
 export function messageEvent(m) {
   if (m.category === 'call') return 'call';
   if (m.category !== 'action') return 'message';
@@ -287,7 +257,7 @@ export function messageEvent(m) {
   return m.data?.action === 'deleted' ? 'deleted' : 'edited';
 }
 
-/** @param {any} f an error frame */
+/** @param {any} f */
 function frameError(f) {
   return new ParleyError(f.body?.code ?? 'ERR_BAD_RESPONSE', f.body?.message ?? 'error frame', { frame: f.body?.frame });
 }

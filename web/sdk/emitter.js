@@ -2,102 +2,59 @@
 
 /** @typedef {(data: any, frame?: any) => void} Listener */
 
-/**
- * Listeners by event name, each called in the order the server sent the events. A listener that
- * throws does not stop the others; its error is reported (reportError in browsers, console.error
- * elsewhere).
- */
+/** Listeners by event name, called in the order the server sent the events. */
 export class Emitter {
   constructor() {
     /** @type {Map<string, Set<Listener>>} */
     this.ls = new Map();
   }
 
-  /**
-   * Adds a listener; returns the function that removes it.
-   * @param {string} name
-   * @param {Listener} fn
-   * @returns {() => void}
-   */
+  /** Adds a listener; returns its remover. @param {string} name @param {Listener} fn @returns {() => void} */
   on(name, fn) {
-    let set = this.ls.get(name);
-    if (!set) this.ls.set(name, (set = new Set()));
-    const entry = (/** @type {any} */ d, /** @type {any} */ f) => fn(d, f);
-    set.add(entry);
-    return () => void set.delete(entry);
+    const set = this.ls.get(name) ?? new Set();
+    this.ls.set(name, set.add(fn));
+    return () => void set.delete(fn);
   }
 
-  /**
-   * Calls the listeners of name, then those of '*' (with the name).
-   * @param {string} name
-   * @param {unknown} data
-   * @param {unknown} [frame]
-   */
+  /** Calls the listeners of name, then those of '*' with {type, data}. @param {string} name @param {unknown} data @param {unknown} [frame] */
   emit(name, data, frame) {
     for (const fn of [...(this.ls.get(name) ?? [])]) call(fn, data, frame);
     for (const fn of [...(this.ls.get('*') ?? [])]) call(fn, { type: name, data }, frame);
   }
 
   /**
-   * The events as an async iterator of `{type, data}`: those named in types (all when empty),
-   * from now until the loop breaks or signal aborts. Events wait in a queue while the loop
-   * is busy.
-   * @param {string[]} [types]
-   * @param {{signal?: AbortSignal}} [opts]
-   * @returns {AsyncIterableIterator<{type: string, data: any}>}
+   * The events (of types, or all) as {type, data}, from now, queued while the loop is busy,
+   * until it breaks or signal aborts. @param {string[]} [types] @param {{signal?: AbortSignal}} [opts]
    */
   events(types = [], opts = {}) {
     /** @type {{type: string, data: any}[]} */
     const queue = [];
-    /** @type {((r: IteratorResult<{type: string, data: any}>) => void) | null} */
-    let wake = null;
-    let done = false;
-    const off = this.on('*', (/** @type {{type: string, data: any}} */ ev) => {
-      if (types.length && !types.includes(ev.type)) return;
-      if (wake) {
-        const w = wake;
-        wake = null;
-        w({ value: ev, done: false });
-      } else queue.push(ev);
+    let wake = () => {};
+    const off = this.on('*', (ev) => {
+      if (!types.length || types.includes(ev.type)) queue.push(ev);
+      wake();
     });
-    const finish = () => {
-      done = true;
-      off();
-      queue.length = 0;
-      if (wake) wake({ value: undefined, done: true });
-      wake = null;
-    };
-    opts.signal?.addEventListener('abort', finish, { once: true });
-    if (opts.signal?.aborted) finish();
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      next() {
-        const ev = queue.shift();
-        if (ev) return Promise.resolve({ value: ev, done: false });
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((r) => (wake = r));
-      },
-      return() {
-        finish();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-    };
+    opts.signal?.addEventListener('abort', () => (off(), wake()));
+    return (async function* () {
+      try {
+        while (!opts.signal?.aborted) {
+          const ev = queue.shift();
+          if (ev) yield ev;
+          else await new Promise((r) => (wake = /** @type {() => void} */ (r)));
+        }
+      } finally {
+        off();
+      }
+    })();
   }
 }
 
-/**
- * @param {Listener} fn
- * @param {unknown} data
- * @param {unknown} frame
- */
+/** A listener that throws does not stop the others; its error is reported. @param {Listener} fn @param {unknown} data @param {unknown} frame */
 function call(fn, data, frame) {
   try {
     fn(data, frame);
   } catch (e) {
     const g = /** @type {any} */ (globalThis);
-    if (typeof g.reportError === 'function') g.reportError(e);
-    else console.error(e);
+    g.reportError ? g.reportError(e) : console.error(e);
   }
 }

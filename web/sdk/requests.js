@@ -2,15 +2,9 @@
 /** @import { Query, Receiver } from './index.js' */
 /** @typedef {import('./client.js').Parley} Parley */
 
-/**
- * A list request: filters set by methods named after the REST API's query parameters, then
- * `fetch()` one page, `fetchNext()` page after page, or `for await` over every item.
- */
+/** A list request: filter methods named after the REST query parameters, fetchNext(), for await. */
 class Request {
-  /**
-   * @param {Parley} client
-   * @param {string} path
-   */
+  /** @param {Parley} client @param {string} path */
   constructor(client, path) {
     this.c = client;
     this.path = path;
@@ -18,21 +12,14 @@ class Request {
     this.q = {};
   }
 
-  /**
-   * Sets any query parameter (every filter method calls this).
-   * @param {string} name
-   * @param {unknown} value undefined or null removes it
-   */
+  /** Sets any query parameter (every filter method calls this). @param {string} name @param {unknown} value */
   set(name, value) {
     if (value === undefined || value === null) delete this.q[name];
     else this.q[name] = /** @type {any} */ (value);
     return this;
   }
 
-  /**
-   * Every item, page after page, from where the request starts.
-   * @returns {AsyncGenerator<any>}
-   */
+  /** Every item, page after page, from where the request starts. @returns {AsyncGenerator<any>} */
   async *[Symbol.asyncIterator]() {
     for (;;) {
       const items = await this.fetchNext();
@@ -47,16 +34,9 @@ class Request {
   }
 }
 
-/**
- * Lists paged by cursor (messages, threads, reactions): pages are in ascending id order;
- * `fetchPrevious()` walks back from the newest (or from `before(id)`), `fetchNext()` forward
- * from the start (or from `after(id)`), and may be polled for new items.
- */
+/** Lists paged by id (messages, threads, reactions); pages in ascending id order. */
 export class CursorRequest extends Request {
-  /**
-   * @param {Parley} client
-   * @param {string} path
-   */
+  /** @param {Parley} client @param {string} path */
   constructor(client, path) {
     super(client, path);
     /** @type {Query} */
@@ -68,26 +48,26 @@ export class CursorRequest extends Request {
     this.next = null;
   }
 
-  /** @param {number} n items per page (the server's default is 100, at most 1000) */
+  /** @param {number} n */
   limit(n) {
     return this.set('limit', n);
   }
-  /** @param {string | number} id start before this message id (fetch, fetchPrevious) */
+  /** @param {string | number} id */
   before(id) {
     this.cur = { id, affix: 'prepend' };
     return this;
   }
-  /** @param {string | number} id start after this message id (fetch, fetchNext) */
+  /** @param {string | number} id */
   after(id) {
     this.cur = { id, affix: 'append' };
     return this;
   }
-  /** @param {number} ts sent at or before this Unix time */
+  /** @param {number} ts */
   beforeTime(ts) {
     this.cur = { sentAt: ts, affix: 'prepend' };
     return this;
   }
-  /** @param {number} ts sent at or after this Unix time */
+  /** @param {number} ts */
   afterTime(ts) {
     this.cur = { sentAt: ts, affix: 'append' };
     return this;
@@ -98,11 +78,7 @@ export class CursorRequest extends Request {
     return this;
   }
 
-  /**
-   * One page at the request's cursor, and the cursors to go on from it.
-   * @param {Query} [cursor]
-   * @returns {Promise<{items: any[], previous?: string, next?: string}>}
-   */
+  /** One page at the request's cursor, and the cursors to go on from it. @param {Query} [cursor] @returns {Promise<{items: any[], previous?: string, next?: string}>} */
   async fetch(cursor = this.cur) {
     const r = await this.c.rest('GET', this.path, { query: { ...this.q, ...cursor } });
     return { items: r.data, previous: r.meta?.previous?.id, next: r.meta?.next?.id };
@@ -129,37 +105,27 @@ export class CursorRequest extends Request {
   }
 }
 
-/**
- * Lists paged by number (users, groups, members, conversations, …): `limit(n)` is the page
- * size, `page(n)` the first page; `fetch()` answers `{items, pagination}`.
- */
+/** Lists paged by number (users, groups, members, conversations, …). */
 export class PageRequest extends Request {
-  /**
-   * @param {Parley} client
-   * @param {string} path
-   */
+  /** @param {Parley} client @param {string} path */
   constructor(client, path) {
     super(client, path);
     /** @type {number | null} */
     this.nextPage = null;
     this.done = false;
   }
-  /** @param {number} n items per page (the server's default is 100) */
+  /** @param {number} n */
   limit(n) {
     return this.set('perPage', n);
   }
-  /** @param {number} n the page to start at, from 1 */
+  /** @param {number} n */
   page(n) {
     this.nextPage = null;
     this.done = false;
     return this.set('page', n);
   }
 
-  /**
-   * One page: the request's, or page n.
-   * @param {number} [n]
-   * @returns {Promise<{items: any[], pagination: {total: number, count: number, per_page: number, current_page: number, total_pages: number}}>}
-   */
+  /** One page: the request's, or page n. @param {number} [n] @returns {Promise<{items: any[], pagination: {total: number, count: number, per_page: number, current_page: number, total_pages: number}}>} */
   async fetch(n) {
     const r = await this.c.rest('GET', this.path, { query: { ...this.q, page: n ?? this.q.page } });
     return { items: r.data, pagination: r.meta.pagination };
@@ -176,14 +142,7 @@ export class PageRequest extends Request {
   }
 }
 
-/**
- * Adds a method per filter name, each setting the query parameter of that name; a method
- * called without an argument sets a boolean filter to true.
- * @template {new (...a: any[]) => any} T
- * @param {T} cls
- * @param {string} names space-separated
- * @returns {T}
- */
+/** Adds a method per filter, setting the parameter of its name (true without argument). @template {new (...a: any[]) => any} T @param {T} cls @param {string} names @returns {T} */
 function filters(cls, names) {
   const proto = cls.prototype;
   for (const name of names.split(' ')) {
@@ -197,7 +156,7 @@ function filters(cls, names) {
 const MESSAGE_FILTERS = 'category categories type types tags withTags sender searchKey hasAttachments attachmentTypes hasMentions mentionedUids myMentionsOnly hasReactions hideReplies hideDeleted onlyDeleted hideMessagesFromBlockedUsers fromTimestamp toTimestamp updatedAt onlyUpdates';
 const USER_FILTERS = 'searchKey searchIn status role roles tags withTags uids friendsOnly hideBlockedUsers onlyDeactivated withDeactivated sortBy sortOrder';
 
-/** GET /v3/messages and its conversation forms; `user(uid)`, `group(guid)`, `thread(id)` pick the list. */
+/** GET /v3/messages, or a conversation's, or a thread's. */
 export const MessagesRequest = filters(class extends CursorRequest {
   /** @param {string} uid */
   user(uid) {
@@ -209,7 +168,7 @@ export const MessagesRequest = filters(class extends CursorRequest {
     this.path = '/groups/' + encodeURIComponent(guid) + '/messages';
     return this;
   }
-  /** @param {string | number} id the replies of this message */
+  /** @param {string | number} id */
   thread(id) {
     this.path = '/messages/' + id + '/thread';
     return this;
@@ -247,10 +206,7 @@ export const BannedMembersRequest = filters(class extends PageRequest {}, 'searc
 export const ConversationsRequest = filters(class extends PageRequest {}, 'conversationType searchKey tags withTags withUserAndGroupTags userTags groupTags unread');
 export const RolesRequest = class extends PageRequest {};
 
-/**
- * The REST path of a conversation's peer.
- * @param {Receiver} to
- */
+/** The REST path of a conversation's peer. @param {Receiver} to */
 export function peerPath(to) {
   return 'guid' in to ? '/groups/' + encodeURIComponent(to.guid) : '/users/' + encodeURIComponent(to.uid);
 }

@@ -1,18 +1,9 @@
 // @ts-check
 /** @import { Query } from './index.js' */
 
-/**
- * An error of the Parley server (`code` is the server's, e.g. `ERR_UID_NOT_FOUND`) or of
- * the SDK (`ERR_CONNECTION`, `ERR_NOT_LOGGED_IN`, …). `status` is the HTTP status (0 when none),
- * `closeCode` the WebSocket close code of a connection error, `frame` the client frame a
- * WebSocket error frame answers.
- */
+/** An error of the server (its `code`, `status`) or of the SDK (`ERR_CONNECTION`, …). */
 export class ParleyError extends Error {
-  /**
-   * @param {string} code
-   * @param {string} message
-   * @param {{status?: number, closeCode?: number, frame?: string, cause?: unknown}} [more]
-   */
+  /** @param {string} code @param {string} message @param {{status?: number, closeCode?: number, frame?: string, cause?: unknown}} [more] */
   constructor(code, message, more = {}) {
     super(message, { cause: more.cause });
     this.name = 'ParleyError';
@@ -23,10 +14,7 @@ export class ParleyError extends Error {
   }
 }
 
-/**
- * Encodes a query: lists comma-joined, booleans as true/false, empty values left out.
- * @param {Query} [q]
- */
+/** Encodes a query: lists comma-joined, booleans as true/false, empty values left out. @param {Query} [q] */
 export function encodeQuery(q = {}) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
@@ -37,15 +25,7 @@ export function encodeQuery(q = {}) {
   return s ? '?' + s : '';
 }
 
-/**
- * One REST call under /v3: resolves with the whole answer (`{data, meta}`), or rejects with a
- * ParleyError carrying the server's code.
- * @param {{baseUrl: string, appId: string, fetch: typeof fetch}} cfg
- * @param {string} method
- * @param {string} path without /v3, e.g. `/users/bob`
- * @param {{query?: Query, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [o]
- * @returns {Promise<{data: any, meta?: any}>}
- */
+/** One REST call under /v3: `{data, meta}`, or a ParleyError with the server's code. @param {{baseUrl: string, appId: string, fetch: typeof fetch}} cfg @param {string} method @param {string} path @param {{query?: Query, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [o] @returns {Promise<{data: any, meta?: any}>} */
 export async function request(cfg, method, path, o = {}) {
   /** @type {Record<string, string>} */
   const headers = { appid: cfg.appId, accept: 'application/json', ...o.headers };
@@ -76,11 +56,7 @@ export async function request(cfg, method, path, o = {}) {
   return json;
 }
 
-/**
- * Whether a failed call may be sent again unchanged: the server was not reached, or could not
- * serve it (a send carries its muid, so a resend never makes a second message).
- * @param {unknown} e
- */
+/** @param {unknown} e */
 export function retriable(e) {
   return e instanceof ParleyError && (e.code === 'ERR_CONNECTION' || e.status >= 500);
 }
