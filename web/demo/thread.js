@@ -1,0 +1,161 @@
+// @ts-check
+// An open conversation: header (presence, members), the message log, who is typing, the
+// composer. Events of this conversation update the log in place; older history loads when
+// the log is scrolled to its top.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html, initials } from './html.js';
+import { MessageLog } from './log.js';
+import { Composer } from './composer.js';
+import { Members } from './members.js';
+
+/** @typedef {import('@parley/sdk').Parley} Parley */
+/** @typedef {import('@parley/sdk').Message} Message */
+/** @typedef {import('@parley/sdk').Receiver} Receiver */
+
+/**
+ * @param {{chat: Parley, conv: import('./conversations.js').Conv, onBack: () => void,
+ *   onRead: (id: string) => void, statusOf: (uid: string, fallback?: string) => string | undefined}} props
+ */
+export function Thread({ chat, conv, onBack, onRead, statusOf }) {
+  const w = /** @type {any} */ (conv.conversationWith);
+  /** @type {Receiver} */
+  const to = w.guid ? { guid: w.guid } : { uid: w.uid };
+  const name = w.name ?? w.uid ?? w.guid;
+  const scroller = useRef(/** @type {HTMLDivElement | null} */ (null));
+  const ol = useRef(/** @type {HTMLOListElement | null} */ (null));
+  const [typing, setTyping] = useState(/** @type {Record<string, string>} */ ({}));
+  const [showMembers, setShowMembers] = useState(false);
+  const [error, setError] = useState('');
+  const me = /** @type {string} */ (chat.user?.uid);
+  const status = w.uid ? statusOf(w.uid, w.status) : undefined;
+
+  useEffect(() => {
+    const ctx = {
+      me,
+      base: chat.settings.baseUrl,
+      /** @param {Message} m @param {string} r */
+      react(m, r) {
+        const mineAlready = m.data.reactions?.some((x) => x.reaction === r && x.reactedByMe);
+        (mineAlready ? chat.removeReaction(m.id, r) : chat.addReaction(m.id, r))
+          .then((fresh) => log.update(m.id, () => fresh))
+          .catch((e) => setError(e.code));
+      },
+    };
+    const log = new MessageLog(/** @type {HTMLDivElement} */ (scroller.current), /** @type {HTMLOListElement} */ (ol.current), ctx);
+    const history = chat.messages().limit(50).hideReplies();
+    if ('guid' in to) history.group(to.guid);
+    else history.user(to.uid);
+    let loading = false;
+    let done = false;
+    const older = async () => {
+      if (loading || done) return;
+      loading = true;
+      try {
+        const page = await history.fetchPrevious();
+        done = page.length === 0;
+        if (log.items.size === 0) log.append(page, true);
+        else log.prepend(page);
+      } finally {
+        loading = false;
+      }
+    };
+    const newer = async () => {
+      if (loading || !log.trimmedNewer) return;
+      loading = true;
+      try {
+        const q = chat.messages().limit(50).hideReplies().after(/** @type {string} */ (log.last()));
+        const page = await ('guid' in to ? q.group(to.guid) : q.user(to.uid)).fetch();
+        log.trimmedNewer = page.items.length === 50;
+        log.append(page.items);
+      } finally {
+        loading = false;
+      }
+    };
+    const read = (/** @type {string} */ id) => {
+      if (document.visibilityState === 'visible') chat.markRead(to, id).catch(() => {});
+      onRead(conv.conversationId);
+    };
+    older().then(() => {
+      const last = log.last();
+      if (last) read(last);
+      // Fill the screen, so that there is something to scroll up from.
+      const s = /** @type {HTMLDivElement} */ (scroller.current);
+      if (s.scrollHeight <= s.clientHeight) older();
+    });
+    const s = /** @type {HTMLDivElement} */ (scroller.current);
+    const onScroll = () => {
+      if (s.scrollTop < 100) older();
+      else if (log.nearBottom()) newer();
+    };
+    s.addEventListener('scroll', onScroll, { passive: true });
+    const ours = (/** @type {{conversationId?: string}} */ m) => m.conversationId === conv.conversationId;
+    const typers = /** @type {Record<string, ReturnType<typeof setTimeout>>} */ ({});
+    const offs = [
+      chat.on('message', (m) => {
+        if (!ours(m) || m.parentId || log.trimmedNewer) return;
+        log.append([m], m.sender === me);
+        if (m.sender !== me) read(m.id);
+        setTyping((t) => ({ ...t, [m.sender]: '' }));
+      }),
+      chat.on('groupMember', (a) => ours(a.message) && log.append([a.message])),
+      chat.on('edited', (m) => ours(m) && log.update(m.id, (old) => ({ ...m, data: { ...m.data, reactions: old.data.reactions } }))),
+      chat.on('deleted', (m) => ours(m) && log.update(m.id, () => m)),
+      chat.on('reaction', (ev) => {
+        const r = ev.reaction;
+        if (r.uid === me) return; // our own come back in the REST answer
+        const add = ev.action === 'message_reaction_added' ? 1 : -1;
+        log.update(r.messageId, (m) => {
+          const list = [...(m.data.reactions ?? [])];
+          const i = list.findIndex((x) => x.reaction === r.reaction);
+          if (i < 0 && add > 0) list.push({ reaction: r.reaction, count: 1, reactedByMe: false });
+          else if (i >= 0) list[i] = { ...list[i], count: list[i].count + add };
+          return { ...m, data: { ...m.data, reactions: list.filter((x) => x.count > 0) } };
+        });
+      }),
+      chat.on('receipt', (ev) => {
+        if (ev.conversationId !== conv.conversationId || ev.sender === me) return;
+        const upTo = Number(ev.messageId);
+        const field = ev.action === 'read' ? 'readAt' : 'deliveredAt';
+        log.updateWhere(
+          (m) => m.sender === me && Number(m.id) <= upTo && !m[field],
+          (m) => ({ ...m, deliveredAt: m.deliveredAt ?? ev.timestamp, [field]: ev.timestamp }),
+        );
+      }),
+      chat.on('typing', (ev) => {
+        const here = 'guid' in to ? ev.receiverType === 'group' && ev.receiver === to.guid : ev.receiverType === 'user' && ev.sender === to.uid;
+        if (!here) return;
+        clearTimeout(typers[ev.sender]);
+        const who = /** @type {string} */ (ev.sender);
+        setTyping((t) => ({ ...t, [who]: ev.action === 'started' ? who : '' }));
+        // A typist who dropped never sends "ended": forget them after 5 s.
+        if (ev.action === 'started') typers[who] = setTimeout(() => setTyping((t) => ({ ...t, [who]: '' })), 5000);
+      }),
+    ];
+    return () => {
+      offs.forEach((off) => off());
+      Object.values(typers).forEach(clearTimeout);
+      s.removeEventListener('scroll', onScroll);
+      log.clear();
+    };
+  }, [chat, conv.conversationId]);
+
+  const typists = Object.values(typing).filter(Boolean);
+  return html`
+    <header>
+      <button class="btn icon back" type="button" onClick=${onBack} aria-label="Back to conversations">←</button>
+      <span class="avatar" aria-hidden="true">${initials(name)}${status && html`<span class=${'dot' + (status === 'available' ? ' online' : '')}></span>`}</span>
+      <div class="grow">
+        <h2>${name}</h2>
+        <span class="sub presence">${w.guid ? `${w.membersCount ?? ''} members` : status === 'available' ? 'online' : 'offline'}</span>
+      </div>
+      ${w.guid && html`<button class="btn" type="button" aria-expanded=${showMembers} aria-controls="members" onClick=${() => setShowMembers(!showMembers)}>Members</button>`}
+    </header>
+    <div class="body">
+      <div class="scroller" ref=${scroller} tabindex="0" aria-label="Messages">
+        <ol class="log" role="log" aria-live="polite" aria-label=${'Messages with ' + name} ref=${ol}></ol>
+      </div>
+      ${showMembers && w.guid && html`<${Members} chat=${chat} guid=${w.guid} statusOf=${statusOf} />`}
+    </div>
+    <p class="typing" aria-live="polite">${typists.length ? `${typists.join(', ')} ${typists.length > 1 ? 'are' : 'is'} typing…` : ''}${error && html` <span class="error">${error}</span>`}</p>
+    <${Composer} chat=${chat} to=${to} name=${name} onError=${setError} />`;
+}
