@@ -48,6 +48,17 @@ export class MessageLog {
   }
 
   /**
+   * Runs fn (which adds or removes messages) keeping anchor where it is on screen.
+   * @param {Element | null} anchor
+   * @param {() => void} fn
+   */
+  keep(anchor, fn) {
+    const top = anchor?.getBoundingClientRect().top ?? 0;
+    fn();
+    if (anchor?.isConnected) this.scroller.scrollTop += anchor.getBoundingClientRect().top - top;
+  }
+
+  /**
    * Appends messages (ascending ids) at the end; keeps the view at the bottom if it was there.
    * @param {Message[]} ms
    * @param {boolean} [force] scroll to the bottom anyway
@@ -58,7 +69,7 @@ export class MessageLog {
       if (this.items.has(m.id)) this.update(m.id, () => m);
       else this.ol.append(this.item(m).li);
     }
-    if (this.items.size > MAX) this.trim('top');
+    if (this.items.size > MAX) this.keep(this.ol.lastElementChild, () => this.trim('top'));
     if (stick) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
@@ -67,27 +78,23 @@ export class MessageLog {
    * @param {Message[]} ms
    */
   prepend(ms) {
-    const s = this.scroller;
-    const fromBottom = s.scrollHeight - s.scrollTop;
-    const frag = document.createDocumentFragment();
-    for (const m of ms) if (!this.items.has(m.id)) frag.append(this.item(m).li);
-    this.ol.prepend(frag);
-    if (this.items.size > MAX) this.trim('bottom');
-    s.scrollTop = s.scrollHeight - fromBottom;
+    this.keep(this.ol.firstElementChild, () => {
+      const frag = document.createDocumentFragment();
+      for (const m of ms) if (!this.items.has(m.id)) frag.append(this.item(m).li);
+      this.ol.prepend(frag);
+      if (this.items.size > MAX) this.trim('bottom');
+    });
   }
 
-  /** @param {'top' | 'bottom'} end */
+  /** Removes messages at one end down to MAX. @param {'top' | 'bottom'} end */
   trim(end) {
-    const s = this.scroller;
-    const fromBottom = s.scrollHeight - s.scrollTop;
     while (this.items.size > MAX) {
       const li = /** @type {HTMLLIElement} */ (end === 'top' ? this.ol.firstElementChild : this.ol.lastElementChild);
       render(null, li);
       li.remove();
       this.items.delete(/** @type {string} */ (li.dataset.id));
     }
-    if (end === 'top') s.scrollTop = s.scrollHeight - fromBottom;
-    else this.trimmedNewer = true;
+    if (end === 'bottom') this.trimmedNewer = true;
   }
 
   /** The ids at either end. */

@@ -151,8 +151,8 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
       ${w.guid && html`<button class="btn" type="button" aria-expanded=${showMembers} aria-controls="members" onClick=${() => setShowMembers(!showMembers)}>Members</button>`}
     </header>
     <div class="body">
-      <div class="scroller" ref=${scroller} tabindex="0" aria-label="Messages">
-        <ol class="log" role="log" aria-live="polite" aria-label=${'Messages with ' + name} ref=${ol}></ol>
+      <div class="scroller" ref=${scroller} tabindex="0" role="log" aria-live="polite" aria-label=${'Messages with ' + name}>
+        <ol class="log" ref=${ol}></ol>
       </div>
       ${showMembers && w.guid && html`<${Members} chat=${chat} guid=${w.guid} statusOf=${statusOf} />`}
     </div>
