@@ -10,10 +10,23 @@ import { Thread } from './thread.js';
 
 /** @typedef {import('@parley/sdk').Receiver} Receiver */
 
-/** The sign-in parameters of the fragment: appId, authToken, uid (optional). */
-function fromHash() {
+const KEY = 'parley-demo';
+
+/**
+ * The sign-in of the fragment (#appId=…&authToken=…), kept for this tab in sessionStorage and
+ * taken out of the address bar (so that it is not copied or bookmarked with the page).
+ */
+function credentials() {
   const p = new URLSearchParams(location.hash.slice(1));
-  return { appId: p.get('appId') ?? '', authToken: p.get('authToken') ?? '' };
+  const appId = p.get('appId');
+  const authToken = p.get('authToken');
+  if (appId && authToken) {
+    sessionStorage.setItem(KEY, JSON.stringify({ appId, authToken }));
+    history.replaceState(null, '', location.pathname + location.search);
+    return { appId, authToken };
+  }
+  const saved = JSON.parse(sessionStorage.getItem(KEY) ?? '{}');
+  return { appId: String(saved.appId ?? ''), authToken: String(saved.authToken ?? '') };
 }
 
 /** Asks for an App ID and an auth token when the fragment has none. @param {{error?: string}} props */
@@ -54,6 +67,10 @@ function App({ chat }) {
     convs.markRead(c.conversationId);
   }, [convs.markRead]);
   const statusOf = (/** @type {string} */ uid, /** @type {string | undefined} */ fallback) => presence[uid] ?? fallback;
+  const signOut = () => {
+    sessionStorage.removeItem(KEY);
+    chat.logout().finally(() => location.reload());
+  };
   const toggleTheme = () => {
     const root = document.documentElement;
     const dark = root.dataset.theme ? root.dataset.theme === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
@@ -65,6 +82,7 @@ function App({ chat }) {
       <h1>Parley · ${chat.user?.name}</h1>
       <span class=${'state ' + state} role="status">${state}</span>
       <button class="btn icon" type="button" onClick=${toggleTheme} aria-label="Toggle dark mode">◐</button>
+      <button class="btn" type="button" onClick=${signOut}>Sign out</button>
     </header>
     <${ConversationList} convs=${convs.list} selected=${open?.conversationId} onSelect=${select} statusOf=${statusOf} typing=${convs.typing} />
     <main class="thread" aria-label="Conversation">
@@ -77,17 +95,17 @@ function App({ chat }) {
 
 async function main() {
   const root = /** @type {HTMLElement} */ (document.getElementById('app'));
-  const { appId, authToken } = fromHash();
-  if (!appId || !authToken) return render(html`<${SignIn} />`, root);
+  const show = (/** @type {import('preact').ComponentChild} */ v) => ((root.textContent = ''), render(v, root));
+  const { appId, authToken } = credentials();
+  if (!appId || !authToken) return show(html`<${SignIn} />`);
   const chat = new Parley({ appId, presence: 'ALL_USERS', deviceId: 'demo-' + Math.random().toString(36).slice(2, 8) });
   try {
     await chat.login(authToken);
   } catch (e) {
     const err = /** @type {import('@parley/sdk').ParleyError} */ (e);
-    return render(html`<${SignIn} error=${`Sign-in failed: ${err.code} (${err.message})`} />`, root);
+    return show(html`<${SignIn} error=${`Sign-in failed: ${err.code} (${err.message})`} />`);
   }
-  root.textContent = '';
-  render(html`<${App} chat=${chat} />`, root);
+  show(html`<${App} chat=${chat} />`);
 }
 
 main();
