@@ -1,5 +1,5 @@
 # Parley: the two commands of the README, and a few more.
-.PHONY: build run test test-full bench vet fuzz
+.PHONY: build run test test-full bench vet fuzz test-web
 
 # The binary `make build` writes and `make run` runs; ARGS go to parley serve.
 BIN ?= ./parley
@@ -22,6 +22,26 @@ run: build
 # makes the C-translated SQLite many times slower.
 test:
 	go test -race -count=1 ./...
+	$(MAKE) test-web
+
+# >>> web (issue 13): the browser files' checks and tests.
+# tsc checks the JSDoc types of web/ (no build: nothing is emitted), then
+# node --test runs the browser tests (web/test/, headless /usr/bin/chromium)
+# and the JS SDK's tests (web/sdk/test/). Without node or web/node_modules
+# (npm ci in web/) they are skipped with a message, unless
+# PARLEY_TEST_REQUIRE_SERVICES=1 (CI); the browser tests likewise skip
+# themselves without Chromium.
+WEB_TESTS = $(wildcard web/test/*.test.mjs web/sdk/test/*.test.mjs)
+test-web:
+	@if ! command -v node >/dev/null 2>&1 || [ ! -d web/node_modules ]; then \
+	  if [ "$$PARLEY_TEST_REQUIRE_SERVICES" = 1 ]; then \
+	    echo "test-web: node and web/node_modules are required (npm ci in web/)"; exit 1; \
+	  fi; \
+	  echo "test-web: SKIPPED: needs node >= 20 and npm ci in web/"; exit 0; \
+	fi; \
+	cd web && ./node_modules/.bin/tsc -p tsconfig.json && \
+	node --test --test-concurrency=2 $(patsubst web/%,%,$(WEB_TESTS))
+# <<< web
 
 # Run every test without the race detector, load tests at full size.
 test-full:

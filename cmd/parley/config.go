@@ -34,6 +34,10 @@ type Config struct {
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
 	DebugAddr     string        // --debug-addr, PARLEY_DEBUG_ADDR: net/http/pprof; empty: off
 
+	// Web pages (package web): the dashboard, the demo chat, the JS SDK.
+	NoWeb  bool   // --no-web, PARLEY_NO_WEB: serve no pages (404)
+	WebDir string // --web-dir, PARLEY_WEB_DIR: serve web/ from this directory, re-read per request
+
 	// Connections.
 	HeaderTimeout time.Duration // --header-timeout, PARLEY_HEADER_TIMEOUT: to read a request's headers
 	IdleTimeout   time.Duration // --idle-timeout, PARLEY_IDLE_TIMEOUT: a keep-alive connection between requests
@@ -144,6 +148,9 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
 	str(fs, &c.DebugAddr, "debug-addr", "PARLEY_DEBUG_ADDR",
 		"address for net/http/pprof (/debug/pprof/), e.g. 127.0.0.1:6060; keep it private; empty: off")
+	p.boolean(&c.NoWeb, "no-web", "PARLEY_NO_WEB", "serve no web pages: /dashboard/, /demo/, /sdk/ answer 404 (the API is unchanged)")
+	str(fs, &c.WebDir, "web-dir", "PARLEY_WEB_DIR",
+		"serve the web pages from this directory (a checkout's web/), read again on every request, instead of the embedded ones; for editing them")
 	p.count(&c.MaxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes", 1)
 	p.count(&c.MaxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes", 1)
 	p.count(&c.MaxUploadBody, "max-upload-body", "PARLEY_MAX_UPLOAD_BODY",

@@ -21,6 +21,7 @@ import (
 	"github.com/parleychat/parley/push"
 	"github.com/parleychat/parley/realtime"
 	"github.com/parleychat/parley/store/sqlite"
+	"github.com/parleychat/parley/web"
 	"github.com/parleychat/parley/webhook"
 )
 
@@ -81,6 +82,14 @@ func (m *Main) Open(ctx context.Context) error {
 		maxConns = autoMaxConns(openFileLimit())
 	}
 	m.listener = newLimitListener(ln, maxConns, m.Logger)
+	// The pages before anything is written: a --web-dir that can't be
+	// served fails the start.
+	var pages *web.Handler
+	if !m.Config.NoWeb {
+		if pages, err = web.New(web.Options{Dir: m.Config.WebDir}); err != nil {
+			return err
+		}
+	}
 	if err := prepareDataDir(m.Config.DataDir); err != nil {
 		return err
 	}
@@ -128,6 +137,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	m.printBootstrap(boot, dbPath)
+	if !m.Config.NoWeb {
+		fmt.Fprintf(m.stdout, "Dashboard: %s (sign in with the operator token)\n", m.DashboardURL())
+	}
 
 	// One set of limits for every transport: the WebSocket gateway takes
 	// the same *ratelimit.Limits, so a client can't escape a limit (or
@@ -143,6 +155,10 @@ func (m *Main) Open(ctx context.Context) error {
 		CORSOrigins: m.Config.CORSOrigins, MaxBody: m.Config.MaxBody, MaxUploadBody: m.Config.MaxUploadBody,
 		Limits: limits, ClientIPHeader: m.Config.ClientIPHeader,
 		BodyTimeout: m.Config.BodyTimeout, BodyMinBytes: m.Config.BodyMinBytes, Realtime: m.Hub})
+	var handler http.Handler = api
+	if pages != nil {
+		handler = web.Mount(pages, api)
+	}
 	// Before the server exists: Close waits for a server that was started.
 	if m.Config.DebugAddr != "" {
 		if err := m.openDebug(m.Config.DebugAddr); err != nil {
@@ -154,13 +170,17 @@ func (m *Main) Open(ctx context.Context) error {
 	// links and the WebSocket connections (httpapi/server.go clears an
 	// upgrade's deadlines). A body's minimum rate (httpapi/slowbody.go)
 	// and the idle timeout stop slow and idle clients instead.
-	m.server = &http.Server{Handler: api, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
+	m.server = &http.Server{Handler: handler, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	// The queue a stopped server left is sent on from where it was.
 	m.Webhooks.Start()
-	m.Logger.Info("parley serving", "url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns)
+	attrs := []any{"url", m.URL(), "data", m.Config.DataDir, "max_conns", maxConns}
+	if !m.Config.NoWeb {
+		attrs = append(attrs, "dashboard", m.DashboardURL())
+	}
+	m.Logger.Info("parley serving", attrs...)
 	return nil
 }
 
@@ -213,6 +233,15 @@ func (m *Main) URL() string {
 		return ""
 	}
 	return "http://" + m.listener.Addr().String()
+}
+
+// DashboardURL is the operator dashboard's URL; empty before Open or with
+// --no-web.
+func (m *Main) DashboardURL() string {
+	if m.listener == nil || m.Config.NoWeb {
+		return ""
+	}
+	return m.URL() + "/dashboard/"
 }
 
 // Close closes the WebSocket connections (going away, after what they
