@@ -27,7 +27,8 @@ test:
 # >>> web (issue 13): the browser files' checks and tests.
 # tsc checks the JSDoc types of web/ (no build: nothing is emitted), then
 # node --test runs the browser tests (web/test/, headless /usr/bin/chromium)
-# and the JS SDK's tests (web/sdk/test/). Without node or web/node_modules
+# and the JS SDK's tests (web/sdk/test/; on Node 20 with its WebSocket,
+# --experimental-websocket, which Node 22+ has on). Without node or web/node_modules
 # (npm ci in web/) they are skipped with a message, unless
 # PARLEY_TEST_REQUIRE_SERVICES=1 (CI); the browser tests likewise skip
 # themselves without Chromium.
@@ -39,8 +40,9 @@ test-web:
 	  fi; \
 	  echo "test-web: SKIPPED: needs node >= 20 and npm ci in web/"; exit 0; \
 	fi; \
-	cd web && ./node_modules/.bin/tsc -p tsconfig.json && \
-	node --test --test-concurrency=2 $(patsubst web/%,%,$(WEB_TESTS))
+	cd web && ./node_modules/.bin/tsc -p tsconfig.json && ./node_modules/.bin/tsc -p sdk/tsconfig.json && \
+	node $$(node -e 'typeof WebSocket == "function" || process.stdout.write("--experimental-websocket")') \
+	  --test --test-concurrency=2 $(patsubst web/%,%,$(WEB_TESTS))
 # <<< web
 
 # Run every test without the race detector, load tests at full size.

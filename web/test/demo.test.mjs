@@ -1,29 +1,31 @@
 // @ts-check
-// The demo chat in real headless Chromium against a real `parley serve`: two browser contexts
-// chatting in real time, accessibility (axe), keyboard-only use, a phone viewport, long
-// histories. Screenshots of failures go to web/test/artifacts/.
+// The demo chat in real headless Chromium against a real `parley serve` (the pages embedded in
+// the binary): two browser contexts chatting in real time, accessibility (axe), keyboard-only
+// use, a phone viewport, long histories. Screenshots of failures go to web/test/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { startServer, admin } from '../sdk/test/server.mjs';
-import { launch } from './demo-browser.mjs';
+import { startServer } from './harness.mjs';
+import { launch, missing, withPage } from './browser.mjs';
+import { admin } from '../sdk/test/server.mjs';
 
-const webDir = fileURLToPath(new URL('..', import.meta.url));
-const artifacts = new URL('./artifacts/', import.meta.url);
+const why = await missing();
+if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
+const skip = why || false;
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
+/** @type {import('./harness.mjs').Server} */
 let srv;
 /** @type {import('playwright-core').Browser} */
 let browser;
 
 before(async () => {
-  [srv, browser] = await Promise.all([startServer({ webDir }), launch()]);
+  if (why) return;
+  [srv, browser] = await Promise.all([startServer(), launch()]);
 });
 after(async () => {
   await browser?.close();
-  await srv?.dispose();
+  await srv?.stop();
 });
 
 /** @param {string} uid */
@@ -42,30 +44,13 @@ function sendAs(from, to, text) {
 }
 
 /**
- * Opens the demo signed in as the token's user, in a context of its own; fails the test on a
- * page error or a CSP violation; screenshots the page when the test fails.
- * @param {import('node:test').TestContext} t
+ * Signs the page in as the token's user, from the fragment alone.
+ * @param {import('playwright-core').Page} page
  * @param {string} token
- * @param {import('playwright-core').BrowserContextOptions} [opts]
  */
-async function open(t, token, opts = {}) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  /** @type {string[]} */
-  const problems = [];
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('console', (m) => m.type() === 'error' && /Content Security Policy|Refused/.test(m.text()) && problems.push(m.text()));
-  t.after(async () => {
-    if (!t.passed || problems.length) {
-      await mkdir(artifacts, { recursive: true });
-      await page.screenshot({ path: fileURLToPath(new URL(`${t.name.replace(/\W+/g, '-')}-${Date.now()}.png`, artifacts)), fullPage: true }).catch(() => {});
-    }
-    await ctx.close();
-    assert.deepEqual(problems, [], 'no page errors or CSP violations');
-  });
+async function signIn(page, token) {
   await page.goto(`${srv.url}/demo/#appId=${srv.appId}&authToken=${token}`);
   await page.locator('.state.connected').waitFor();
-  return page;
 }
 
 /**
@@ -75,117 +60,126 @@ async function open(t, token, opts = {}) {
  */
 const conv = (page, name) => page.locator('.conv', { has: page.locator('.name', { hasText: name }) });
 
-test('two users chat in real time: presence, unread count, typing, message, read receipt, reaction', async (t) => {
+test('two users chat in real time: presence, unread count, typing, message, read receipt, reaction', { skip }, async (t) => {
   const [amy, ben] = await Promise.all([user('amy'), user('ben')]);
   await sendAs('ben', 'amy', 'are you there?');
-  const a = await open(t, amy);
-  await conv(a, 'Ben').waitFor();
-  const b = await open(t, ben);
+  await withPage(t, browser, (a) => withPage(t, browser, async (b) => {
+    await signIn(a, amy);
+    await conv(a, 'Ben').waitFor();
+    await signIn(b, ben);
 
-  // Presence: Ben's page connected, so Amy's list shows him online.
-  await conv(a, 'Ben').getByText(', online').waitFor();
-  // Unread: one from before, one live.
-  await conv(a, 'Ben').locator('.badge', { hasText: '1' }).waitFor();
-  await conv(b, 'Amy').click();
-  const composer = b.getByLabel('Message to Amy');
-  await composer.pressSequentially('hello');
-  await a.getByText('Ben is typing…').waitFor();
-  await composer.press('Enter');
-  await conv(a, 'Ben').locator('.badge', { hasText: '2' }).waitFor();
-  await a.getByText('Ben is typing…').waitFor({ state: 'detached' });
+    // Presence: Ben's page connected, so Amy's list shows him online.
+    await conv(a, 'Ben').getByText(', online').waitFor();
+    // Unread: one from before, one live.
+    await conv(a, 'Ben').locator('.badge', { hasText: '1' }).waitFor();
+    await conv(b, 'Amy').click();
+    const composer = b.getByLabel('Message to Amy');
+    await composer.pressSequentially('hello');
+    await a.getByText('Ben is typing…').waitFor();
+    await composer.press('Enter');
+    await conv(a, 'Ben').locator('.badge', { hasText: '2' }).waitFor();
+    await a.getByText('Ben is typing…').waitFor({ state: 'detached' });
 
-  // Amy opens the conversation: the badge goes, Ben sees his message read.
-  await conv(a, 'Ben').click();
-  await a.locator('[role=log]').getByText('hello').waitFor();
-  assert.equal(await conv(a, 'Ben').locator('.badge').count(), 0);
-  await b.locator('.msg.mine', { hasText: 'hello' }).locator('.receipt', { hasText: 'Read' }).waitFor();
+    // Amy opens the conversation: the badge goes, Ben sees his message read.
+    await conv(a, 'Ben').click();
+    await a.locator('[role=log]').getByText('hello').waitFor();
+    assert.equal(await conv(a, 'Ben').locator('.badge').count(), 0);
+    await b.locator('.msg.mine', { hasText: 'hello' }).locator('.receipt', { hasText: 'Read' }).waitFor();
 
-  // A live message appends to Amy's open log; a reaction reaches Ben.
-  await b.getByLabel('Message to Amy').fill('second');
-  await b.getByLabel('Message to Amy').press('Enter');
-  const second = a.locator('.msg', { hasText: 'second' });
-  await second.waitFor();
-  await second.hover();
-  await second.getByLabel('React with 👍').click();
-  await b.locator('.msg', { hasText: 'second' }).getByRole('button', { name: '👍 1' }).waitFor();
+    // A live message appends to Amy's open log; a reaction reaches Ben.
+    await b.getByLabel('Message to Amy').fill('second');
+    await b.getByLabel('Message to Amy').press('Enter');
+    const second = a.locator('.msg', { hasText: 'second' });
+    await second.waitFor();
+    await second.hover();
+    await second.getByLabel('React with 👍').click();
+    await b.locator('.msg', { hasText: 'second' }).getByRole('button', { name: '👍 1' }).waitFor();
+  }));
 });
 
-test('the demo has no serious accessibility violations (axe), signed in and in a conversation', async (t) => {
-  const [cat, dan] = await Promise.all([user('cat'), user('dan')]);
+test('the demo has no serious accessibility violations (axe), signed in and in a conversation', { skip }, async (t) => {
+  const [cat] = await Promise.all([user('cat'), user('dan')]);
   await sendAs('dan', 'cat', 'hi cat');
-  const page = await open(t, cat);
-  await conv(page, 'Dan').click();
-  await page.locator('[role=log]').getByText('hi cat').waitFor();
-  const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(axe);
-  for (const scheme of /** @type {const} */ (['light', 'dark'])) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const result = await page.evaluate(() => /** @type {any} */ (window).axe.run(document, { resultTypes: ['violations'] }));
-    const serious = result.violations.filter((/** @type {any} */ v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious.map((/** @type {any} */ v) => `${v.id}: ${v.nodes.map((/** @type {any} */ n) => n.target).join(' ')}`), [], scheme);
-  }
-  void dan;
+  await withPage(t, browser, async (page) => {
+    await signIn(page, cat);
+    await conv(page, 'Dan').click();
+    await page.locator('[role=log]').getByText('hi cat').waitFor();
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(axe);
+    for (const scheme of /** @type {const} */ (['light', 'dark'])) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const result = await page.evaluate(() => /** @type {any} */ (window).axe.run(document, { resultTypes: ['violations'] }));
+      const serious = result.violations.filter((/** @type {any} */ v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((/** @type {any} */ v) => `${v.id}: ${v.nodes.map((/** @type {any} */ n) => n.target).join(' ')}`), [], scheme);
+    }
+  });
 });
 
-test('keyboard only: walk the conversation list, open one, send a message', async (t) => {
+test('keyboard only: walk the conversation list, open one, send a message', { skip }, async (t) => {
   const [eve] = await Promise.all([user('eve'), user('fay'), user('gus')]);
   await sendAs('fay', 'eve', 'from fay');
   await sendAs('gus', 'eve', 'from gus');
-  const page = await open(t, eve);
-  await conv(page, 'Fay').waitFor();
-  // Tab reaches the list (one tab stop), the arrows move, Enter opens.
-  for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.getAttribute('role') === 'option')); i++) {
-    await page.keyboard.press('Tab');
-  }
-  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-conversation'));
-  assert.equal(await focused(), 'eve_user_gus', 'the newest conversation first');
-  await page.keyboard.press('ArrowDown');
-  assert.equal(await focused(), 'eve_user_fay');
-  await page.keyboard.press('Enter');
-  await page.locator('[role=log]').getByText('from fay').waitFor();
-  assert.equal(await conv(page, 'Fay').getAttribute('aria-selected'), 'true');
-  for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement?.tagName === 'TEXTAREA')); i++) {
-    await page.keyboard.press('Tab');
-  }
-  await page.keyboard.type('typed with keys');
-  await page.keyboard.press('Enter');
-  await page.locator('.msg.mine', { hasText: 'typed with keys' }).waitFor();
+  await withPage(t, browser, async (page) => {
+    await signIn(page, eve);
+    await conv(page, 'Fay').waitFor();
+    // Tab reaches the list (one tab stop), the arrows move, Enter opens.
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.getAttribute('role') === 'option')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-conversation'));
+    assert.equal(await focused(), 'eve_user_gus', 'the newest conversation first');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'eve_user_fay');
+    await page.keyboard.press('Enter');
+    await page.locator('[role=log]').getByText('from fay').waitFor();
+    assert.equal(await conv(page, 'Fay').getAttribute('aria-selected'), 'true');
+    for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement?.tagName === 'TEXTAREA')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('typed with keys');
+    await page.keyboard.press('Enter');
+    await page.locator('.msg.mine', { hasText: 'typed with keys' }).waitFor();
+  });
 });
 
-test('phone viewport: the list, then the conversation alone, and back', async (t) => {
+test('phone viewport: the list, then the conversation alone, and back', { skip }, async (t) => {
   const [hal] = await Promise.all([user('hal'), user('ivy')]);
   await sendAs('ivy', 'hal', 'small screen');
-  const page = await open(t, hal, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
-  await conv(page, 'Ivy').click();
-  await page.locator('[role=log]').getByText('small screen').waitFor();
-  assert.equal(await page.locator('.convs').isVisible(), false, 'the list is hidden while a conversation is open');
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 375, `no horizontal scrolling (${width}px)`);
-  await page.getByLabel('Back to conversations').click();
-  await conv(page, 'Ivy').waitFor();
-  assert.equal(await page.locator('.thread').isVisible(), false);
+  await withPage(t, browser, async (page) => {
+    await signIn(page, hal);
+    await conv(page, 'Ivy').click();
+    await page.locator('[role=log]').getByText('small screen').waitFor();
+    assert.equal(await page.locator('.convs').isVisible(), false, 'the list is hidden while a conversation is open');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `no horizontal scrolling (${width}px)`);
+    await page.getByLabel('Back to conversations').click();
+    await conv(page, 'Ivy').waitFor();
+    assert.equal(await page.locator('.thread').isVisible(), false);
+  }, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
 });
 
-test('a long history: at most 300 messages in the DOM, older ones load on scroll without moving the view', async (t) => {
+test('a long history: at most 300 messages in the DOM, older ones load on scroll without moving the view', { skip }, async (t) => {
   const [jo] = await Promise.all([user('jo'), user('kim')]);
   for (let i = 0; i < 420; i++) await sendAs('kim', 'jo', 'line ' + i);
-  const page = await open(t, jo);
-  await conv(page, 'Kim').click();
-  await page.locator('[role=log]').getByText('line 419', { exact: true }).waitFor();
-  const log = page.locator('[role=log] li');
-  for (let round = 0; round < 12; round++) {
-    const id = await log.first().getAttribute('data-id');
-    // Scroll to the top and measure where the first message is, before any page can load.
-    const top = await page.locator('.scroller').evaluate((el) => {
-      el.scrollTop = 0;
-      return /** @type {Element} */ (el.querySelector('[role=log] li')).getBoundingClientRect().top;
-    });
-    await page.waitForFunction((first) => document.querySelector('[role=log] li')?.getAttribute('data-id') !== first, id);
-    const after = await page.locator(`[role=log] li[data-id="${id}"]`).evaluate((el) => el.getBoundingClientRect().top);
-    assert.ok(Math.abs(after - top) < 2, `the message on screen stayed put (${top} → ${after})`);
-    assert.ok((await log.count()) <= 300, 'at most 300 messages in the DOM');
-    if (await page.locator('[role=log]').getByText('line 0', { exact: true }).count()) break;
-  }
-  await page.locator('[role=log]').getByText('line 0', { exact: true }).waitFor();
-  assert.equal(await log.count(), 300);
+  await withPage(t, browser, async (page) => {
+    await signIn(page, jo);
+    await conv(page, 'Kim').click();
+    await page.locator('[role=log]').getByText('line 419', { exact: true }).waitFor();
+    const log = page.locator('[role=log] li');
+    for (let round = 0; round < 12; round++) {
+      const id = await log.first().getAttribute('data-id');
+      // Scroll to the top and measure where the first message is, before any page can load.
+      const top = await page.locator('.scroller').evaluate((el) => {
+        el.scrollTop = 0;
+        return /** @type {Element} */ (el.querySelector('[role=log] li')).getBoundingClientRect().top;
+      });
+      await page.waitForFunction((first) => document.querySelector('[role=log] li')?.getAttribute('data-id') !== first, id);
+      const after = await page.locator(`[role=log] li[data-id="${id}"]`).evaluate((el) => el.getBoundingClientRect().top);
+      assert.ok(Math.abs(after - top) < 2, `the message on screen stayed put (${top} → ${after})`);
+      assert.ok((await log.count()) <= 300, 'at most 300 messages in the DOM');
+      if (await page.locator('[role=log]').getByText('line 0', { exact: true }).count()) break;
+    }
+    await page.locator('[role=log]').getByText('line 0', { exact: true }).waitFor();
+    assert.equal(await log.count(), 300);
+  });
 });
