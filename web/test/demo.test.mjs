@@ -28,6 +28,9 @@ after(async () => {
   await srv?.stop();
 });
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
 /** @param {string} uid */
 async function user(uid) {
   const u = await admin(srv, srv.restKey, 'POST', '/users', { uid, name: uid[0].toUpperCase() + uid.slice(1), withAuthToken: true });
@@ -60,7 +63,7 @@ async function signIn(page, token) {
  */
 const conv = (page, name) => page.locator('.conv', { has: page.locator('.name', { hasText: name }) });
 
-test('two users chat in real time: presence, unread count, typing, message, read receipt, reaction', { skip }, async (t) => {
+test('two users chat in real time: presence, unread count, typing, message, read receipt, reaction, an image', { skip }, async (t) => {
   const [amy, ben] = await Promise.all([user('amy'), user('ben')]);
   await sendAs('ben', 'amy', 'are you there?');
   await withPage(t, browser, (a) => withPage(t, browser, async (b) => {
@@ -94,16 +97,27 @@ test('two users chat in real time: presence, unread count, typing, message, read
     await second.hover();
     await second.getByLabel('React with 👍').click();
     await b.locator('.msg', { hasText: 'second' }).getByRole('button', { name: '👍 1' }).waitFor();
+
+    // Media: a picked file goes as an image message and shows on both sides.
+    await b.locator('.composer input[type=file]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
+    const img = a.locator('[role=log] img[alt="dot.png"]');
+    await img.waitFor();
+    await a.waitForFunction(() => /** @type {HTMLImageElement | null} */ (document.querySelector('[role=log] img[alt="dot.png"]'))?.naturalWidth === 1);
   }));
 });
 
-test('the demo has no serious accessibility violations (axe), signed in and in a conversation', { skip }, async (t) => {
+test('the demo has no serious accessibility violations (axe), in a group with its members shown', { skip }, async (t) => {
   const [cat] = await Promise.all([user('cat'), user('dan')]);
-  await sendAs('dan', 'cat', 'hi cat');
+  await admin(srv, srv.restKey, 'POST', '/groups', { guid: 'crew', name: 'Crew', type: 'public', owner: 'dan', members: { participants: ['cat'] } });
+  await admin(srv, srv.restKey, 'POST', '/messages', { receiver: 'crew', receiverType: 'group', data: { text: 'hi crew' } }, { onBehalfOf: 'dan' });
   await withPage(t, browser, async (page) => {
     await signIn(page, cat);
-    await conv(page, 'Dan').click();
-    await page.locator('[role=log]').getByText('hi cat').waitFor();
+    await conv(page, 'Crew').click();
+    await page.locator('[role=log]').getByText('hi crew').waitFor();
+    await page.getByRole('button', { name: 'Members' }).click();
+    const members = page.locator('#members');
+    await members.locator('.member', { hasText: 'Dan' }).getByText('admin').waitFor();
+    await members.locator('.member', { hasText: 'Cat' }).getByText(', online').waitFor();
     const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     await page.evaluate(axe);
     for (const scheme of /** @type {const} */ (['light', 'dark'])) {
