@@ -57,12 +57,16 @@ export class Parley extends Emitter {
     if (!token) throw new ParleyError('ERR_INVALID_ARGUMENT', 'an auth token, or a uid and an Auth Key, is required');
     this.conn.stop();
     this.authToken = token;
+    const was = this.conn.uid;
     try {
       this.user = await this.call('GET', '/me');
     } catch (e) {
       this.authToken = null;
       throw e;
     }
+    // Another user's cursor means nothing for this one.
+    if (was && was !== this.user.uid) this.conn.cursor = null;
+    this.conn.uid = this.user.uid;
     if (this.settings.autoConnect !== false) {
       await this.conn.start().catch((e) => {
         if (!this.conn.running) throw e;

@@ -19,6 +19,8 @@ export class Connection {
     /** The last message id received: where a reconnection resumes (null: not known yet). */
     /** @type {number | null} */
     this.cursor = client.settings.lastMessageId ?? null;
+    /** The user the cursor belongs to. @type {string | undefined} */
+    this.uid = undefined;
     this.running = false;
     this.attempt = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */

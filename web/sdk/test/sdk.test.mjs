@@ -216,3 +216,31 @@ test('logout revokes the token: the socket closes for good and calls fail', asyn
   assert.equal(b.connectionState, 'disconnected');
   await assert.rejects(b.me(), (e) => e instanceof ParleyError && e.code === 'AUTH_ERR_AUTH_TOKEN_NOT_FOUND');
 });
+
+test('typing faster than the server allows: an ERR_TOO_MANY_REQUESTS error and the featureThrottled state, then connected', async () => {
+  const alice = await user('alice8');
+  await user('bob8');
+  const got = record(alice, ['error', 'connection']);
+  // The server takes 5 typing frames a second per connection, in bursts of 10 (protocol.md §12).
+  for (let i = 0; i < 15; i++) alice.startTyping({ uid: 'bob8' });
+  await until(() => got.error.some((e) => e.code === 'ERR_TOO_MANY_REQUESTS'), 'the refusal');
+  assert.equal(got.error.find((e) => e.code === 'ERR_TOO_MANY_REQUESTS').frame, 'typing_indicator');
+  assert.ok(got.connection.includes('featureThrottled'));
+  await until(() => alice.connectionState === 'connected', 'connected again', 5000);
+});
+
+test('a client logged in as another user starts from that user\'s own newest message', async () => {
+  const a = await user('first9');
+  const other = await user('other9');
+  await other.sendText({ uid: 'first9' }, 'for first9 only');
+  await until(() => a.lastMessageId > 0, 'first9 got a message');
+  const token = await makeUser(srv, 'second9');
+  a.close();
+  // Sent before second9 logs in: not theirs to receive live, though after first9's cursor.
+  await other.sendText({ uid: 'second9' }, 'before the login');
+  const got = record(a, ['message']);
+  await a.login(token);
+  const m = await other.sendText({ uid: 'second9' }, 'for second9');
+  await until(() => got.message.length === 1, 'second9 gets their message');
+  assert.equal(got.message[0].id, m.id);
+});
