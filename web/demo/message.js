@@ -25,9 +25,11 @@ export function MessageView({ m, ctx }) {
       ${!mine && m.receiverType === 'group' && html`<strong>${sender}</strong><br />`}
       ${m.deletedAt ? html`<span class="deleted">This message was deleted</span>` : html`<${Body} m=${m} base=${ctx.base} />`}
     </div>
-    ${!m.deletedAt && html`<div class="reactions">
+    ${!m.deletedAt && reactions.length > 0 && html`<div class="reactions">
       ${reactions.map((r) => html`<button type="button" class="chip" aria-pressed=${!!r.reactedByMe}
           aria-label=${`${r.reaction} ${r.count}${r.reactedByMe ? ', yours' : ''}`} onClick=${() => ctx.react(m, r.reaction)}>${r.reaction} ${r.count}</button>`)}
+    </div>`}
+    ${!m.deletedAt && html`<div class="quick">
       ${QUICK.filter((q) => !reactions.some((r) => r.reaction === q)).map((q) => html`<button type="button" class="chip add"
           aria-label=${'React with ' + q} onClick=${() => ctx.react(m, q)}>${q}</button>`)}
     </div>`}
