@@ -4,7 +4,8 @@ import { Emitter } from './emitter.js';
 import { ParleyError, request, retriable } from './rest.js';
 import * as R from './requests.js';
 
-/** @import { Settings, Receiver, NewMessage, Query, ConnectionState } from './index.js' */
+/** @import { Settings, NewMessage, Query, ConnectionState, Receiver } from './index.js' */
+/** @typedef {import('./index.js').Parley} P */
 
 const enc = encodeURIComponent;
 
@@ -36,7 +37,7 @@ export class Parley extends Emitter {
     return this.conn.cursor ?? 0;
   }
 
-  /** A REST call as the logged-in user: `{data, meta}`. @param {string} method @param {string} path @param {{query?: Query, body?: unknown, signal?: AbortSignal}} [o] */
+  /** A REST call as the logged-in user: `{data, meta}`. @type {P['rest']} */
   rest(method, path, o = {}) {
     if (!this.authToken) return Promise.reject(new ParleyError('ERR_NOT_LOGGED_IN', 'log in first'));
     return request(this.http, method, path, { ...o, headers: { authtoken: this.authToken } });
@@ -47,7 +48,7 @@ export class Parley extends Emitter {
     return (await this.rest(method, path, { body })).data;
   }
 
-  /** Logs in (auto mode: and connects). @param {string | {authToken: string} | {uid: string, authKey: string}} cred */
+  /** Logs in (auto mode: and connects). @type {P['login']} */
   async login(cred) {
     let token = typeof cred === 'string' ? cred : 'authToken' in cred ? cred.authToken : null;
     if (!token && typeof cred === 'object' && 'authKey' in cred) {
@@ -104,12 +105,12 @@ export class Parley extends Emitter {
     this.conn.stop();
   }
 
-  /** POST /v3/users with the Auth Key. @param {string} authKey @param {{uid: string, name: string} & Record<string, unknown>} user */
+  /** @type {P['createUser']} */
   async createUser(authKey, user) {
     return (await request(this.http, 'POST', '/users', { headers: { apikey: authKey }, body: user })).data;
   }
 
-  /** POST /v3/users/{uid}/auth_tokens with the Auth Key. @param {string} authKey @param {string} uid */
+  /** @type {P['createAuthToken']} */
   async createAuthToken(authKey, uid) {
     const body = { platform: 'web', deviceId: this.settings.deviceId };
     return (await request(this.http, 'POST', `/users/${enc(uid)}/auth_tokens`, { headers: { apikey: authKey }, body })).data;
@@ -117,12 +118,12 @@ export class Parley extends Emitter {
 
   // Sending (the other calls are in the CALLS and LISTS tables below)
 
-  /** @param {Record<string, unknown>} fields */
+  /** @type {P['updateMe']} */
   async updateMe(fields) {
     return (this.user = await this.call('PUT', '/me', fields));
   }
 
-  /** Sends a message with a muid (retried with it on network errors and 5xx). @param {NewMessage} m @param {Blob[]} [files] */
+  /** Sends a message with a muid (retried with it on network errors and 5xx). @type {P['send']} */
   async send(m, files) {
     const { to, ...rest } = m;
     /** @type {Record<string, unknown>} */
@@ -141,62 +142,62 @@ export class Parley extends Emitter {
     }
   }
 
-  /** @param {Receiver} to @param {string} text @param {Partial<NewMessage>} [more] */
+  /** @type {P['sendText']} */
   sendText(to, text, more = {}) {
     return this.send({ ...more, to, data: { ...more.data, text } });
   }
 
-  /** @param {Receiver} to @param {Blob[]} files @param {Partial<NewMessage> & {type?: 'image' | 'video' | 'audio' | 'file'}} [more] */
+  /** @type {P['sendMedia']} */
   sendMedia(to, files, more = {}) {
     const type = more.type ?? mediaType(files[0]?.type ?? '');
     return this.send({ ...more, to, type }, files);
   }
 
-  /** @param {Receiver} to @param {string} type @param {Record<string, unknown>} customData @param {Partial<NewMessage>} [more] */
+  /** @type {P['sendCustom']} */
   sendCustom(to, type, customData, more = {}) {
     return this.send({ ...more, to, category: 'custom', type, data: { ...more.data, customData } });
   }
 
-  /** @param {Receiver} to @param {string} type @param {Record<string, unknown>} interactiveData @param {{type: string, elementIds?: string[]}} [goal] @param {Partial<NewMessage>} [more] */
+  /** @type {P['sendInteractive']} */
   sendInteractive(to, type, interactiveData, goal, more = {}) {
     return this.send({ ...more, to, category: 'interactive', type, data: { ...more.data, interactiveData, interactionGoal: goal } });
   }
 
-  /** Edits a message: the message as edited. @param {string | number} id @param {{data?: {text?: string, metadata?: object}, tags?: string[]}} update */
+  /** @type {P['editMessage']} */
   async editMessage(id, update) {
     const action = await this.call('PUT', '/messages/' + id, update);
     return action.data?.entities?.on?.entity ?? action;
   }
 
-  /** @param {string | number} id @param {{permanent?: boolean}} [o] */
+  /** @type {P['deleteMessage']} */
   async deleteMessage(id, o = {}) {
     const action = await this.call('DELETE', '/messages/' + id, o.permanent ? { permanent: true } : undefined);
     return action.data?.entities?.on?.entity ?? action;
   }
 
-  /** The conversation a message belongs to, from this user's side: where to answer it. @param {{sender: string, receiver: string, receiverType: string}} m @returns {Receiver} */
+  /** @type {P['peer']} */
   peer(m) {
     if (m.receiverType === 'group') return { guid: m.receiver };
     return { uid: m.sender === this.user?.uid ? m.receiver : m.sender };
   }
 
-  /** Sends a frame about a conversation on the WebSocket (ERR_NOT_CONNECTED when down). @param {string} type @param {Receiver} to @param {object} body */
+  /** @type {P['signal']} */
   signal(type, to, body) {
     const [receiver, receiverType] = target(to);
     this.conn.send({ type, receiver, receiverType, body });
   }
 
-  /** @param {Receiver} to @param {object} [metadata] */
+  /** @type {P['startTyping']} */
   startTyping(to, metadata) {
     this.signal('typing_indicator', to, { action: 'started', metadata });
   }
 
-  /** @param {Receiver} to @param {object} [metadata] */
+  /** @type {P['endTyping']} */
   endTyping(to, metadata) {
     this.signal('typing_indicator', to, { action: 'ended', metadata });
   }
 
-  /** @param {Receiver} to @param {object} data */
+  /** @type {P['sendTransient']} */
   sendTransient(to, data) {
     this.signal('transient_message', to, { data });
   }

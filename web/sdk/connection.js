@@ -23,6 +23,8 @@ export class Connection {
     this.uid = undefined;
     this.running = false;
     this.attempt = 0;
+    /** Counts starts and stops: an attempt of an earlier run gives up. */
+    this.gen = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
     /** @type {ReturnType<typeof setInterval> | undefined} */
@@ -50,6 +52,7 @@ export class Connection {
   /** Closes the connection and stops reconnecting. */
   stop() {
     this.running = false;
+    this.gen++;
     clearTimeout(this.timer);
     const ws = this.ws;
     this.ws = null;
@@ -77,6 +80,7 @@ export class Connection {
 
   /** One attempt: cursor, dial, auth. */
   async open() {
+    const gen = ++this.gen;
     this.set('connecting');
     const s = this.c.settings;
     try {
@@ -87,9 +91,10 @@ export class Connection {
         this.cursor = page.data.length ? Number(page.data[page.data.length - 1].id) : 0;
       }
     } catch (e) {
-      return this.lost(/** @type {ParleyError} */ (e));
+      if (gen === this.gen) this.lost(/** @type {ParleyError} */ (e));
+      return;
     }
-    if (!this.running) return;
+    if (!this.running || gen !== this.gen) return;
     const url = s.baseUrl.replace(/^http/, 'ws') + '/v3/ws?appId=' + encodeURIComponent(s.appId);
     const WS = s.WebSocket ?? globalThis.WebSocket;
     if (!WS) return this.lost(new ParleyError('ERR_INVALID_ARGUMENT', 'no WebSocket: pass settings.WebSocket on Node 20'), true);

@@ -244,3 +244,19 @@ test('a client logged in as another user starts from that user\'s own newest mes
   await until(() => got.message.length === 1, 'second9 gets their message');
   assert.equal(got.message[0].id, m.id);
 });
+
+test('disconnect() and connect() while the first connection is still starting leave one connection', async () => {
+  const token = await makeUser(srv, 'quick10');
+  const c = client(srv, { autoConnect: false });
+  clients.push(c);
+  await c.login(token);
+  const first = c.connect().catch(() => {});
+  c.disconnect();
+  await first;
+  await c.connect();
+  const watcher = await user('watcher10', { presence: 'ALL_USERS' });
+  const got = record(watcher, ['presence']);
+  c.disconnect();
+  // One connection: its close takes the user offline (two would keep them online).
+  await until(() => got.presence.some((p) => p.user.uid === 'quick10' && p.status === 'offline'), 'quick10 offline');
+});
