@@ -71,10 +71,16 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
         loading = false;
       }
     };
+    /** The newest message not marked read while the page was hidden. @type {string | null} */
+    let unseen = null;
     const read = (/** @type {string} */ id) => {
-      if (document.visibilityState === 'visible') chat.markRead(to, id).catch(() => {});
+      if (document.visibilityState !== 'visible') return void (unseen = id);
+      unseen = null;
+      chat.markRead(to, id).catch(() => {});
       onRead(conv.conversationId);
     };
+    const onVisible = () => unseen && read(unseen);
+    document.addEventListener('visibilitychange', onVisible);
     older().then(() => {
       const last = log.last();
       if (last) read(last);
@@ -135,6 +141,7 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
       offs.forEach((off) => off());
       Object.values(typers).forEach(clearTimeout);
       s.removeEventListener('scroll', onScroll);
+      document.removeEventListener('visibilitychange', onVisible);
       log.clear();
     };
   }, [chat, conv.conversationId]);
