@@ -260,3 +260,26 @@ test('disconnect() and connect() while the first connection is still starting le
   // One connection: its close takes the user offline (two would keep them online).
   await until(() => got.presence.some((p) => p.user.uid === 'quick10' && p.status === 'offline'), 'quick10 offline');
 });
+
+test('a new client given a saved lastMessageId receives what was sent since, once, in order', async () => {
+  const sender = await user('sender11');
+  const token = await makeUser(srv, 'saver11');
+  const first = client(srv);
+  clients.push(first);
+  await first.login(token);
+  const seen = record(first, ['message']);
+  const m1 = await sender.sendText({ uid: 'saver11' }, 'one');
+  await until(() => seen.message.length === 1, 'one');
+  const saved = first.lastMessageId;
+  assert.equal(saved, Number(m1.id));
+  first.close();
+  const m2 = await sender.sendText({ uid: 'saver11' }, 'two');
+  const m3 = await sender.sendText({ uid: 'saver11' }, 'three');
+  const next = client(srv, { lastMessageId: saved });
+  clients.push(next);
+  const got = record(next, ['message']);
+  await next.login(token);
+  const m4 = await sender.sendText({ uid: 'saver11' }, 'four');
+  await until(() => got.message.length === 3, 'two, three, four');
+  assert.deepEqual(got.message.map((m) => m.id), [m2.id, m3.id, m4.id]);
+});
