@@ -1,0 +1,6 @@
+import chat.parley.sdk.*;
+
+public class ConsoleChat {
+    public static void main(String[] args) {
+    }
+}
