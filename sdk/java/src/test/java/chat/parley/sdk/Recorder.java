@@ -105,6 +105,13 @@ final class Recorder {
             @Override public void onConnectionError(ParleyException e) { add("connectionError", e); }
             @Override public void onError(ParleyException e) { add("error", e); }
         });
+        c.addCallListener("rec", new Parley.CallListener() {
+            @Override public void onIncomingCallReceived(Call call) { add("incomingCall", call); }
+            @Override public void onOutgoingCallAccepted(Call call) { add("callAccepted", call); }
+            @Override public void onOutgoingCallRejected(Call call) { add("callRejected", call); }
+            @Override public void onIncomingCallCancelled(Call call) { add("callCancelled", call); }
+            @Override public void onCallEndedMessageReceived(Call call) { add("callEnded", call); }
+        });
         c.addLoginListener("rec", new Parley.LoginListener() {
             @Override public void loginSuccess(User u) { add("loginSuccess", u); }
             @Override public void loginFailure(ParleyException e) { add("loginFailure", e); }

@@ -42,10 +42,24 @@ final class TestServer {
         return shared;
     }
 
-    private static String binary(Path tmp) throws Exception {
+    /** A server of its own, started with more flags (stopped by {@link #stop}). */
+    static TestServer startWith(String... flags) throws Exception {
+        return start(flags);
+    }
+
+    void stop() {
+        process.destroy();
+    }
+
+    private static String builtBinary;
+
+    private static synchronized String binary(Path tmp) throws Exception {
         String bin = System.getenv("PARLEY_BIN");
         if (bin != null && !bin.isEmpty()) {
             return bin;
+        }
+        if (builtBinary != null) {
+            return builtBinary;
         }
         String root = System.getProperty("parley.root", "../..");
         File out = tmp.resolve("parley").toFile();
@@ -54,16 +68,19 @@ final class TestServer {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("go build ./cmd/parley failed");
         }
-        return out.getAbsolutePath();
+        builtBinary = out.getAbsolutePath();
+        return builtBinary;
     }
 
-    private static TestServer start() throws Exception {
+    private static TestServer start(String... flags) throws Exception {
         Path tmp = Files.createTempDirectory("parley-java-sdk");
         String bin = binary(tmp);
-        ProcessBuilder pb = new ProcessBuilder(bin, "serve", "--addr", "127.0.0.1:0", "--data",
-                tmp.resolve("data").toString(), "--presence-grace", "200ms",
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.Arrays.asList(bin, "serve", "--addr",
+                "127.0.0.1:0", "--data", tmp.resolve("data").toString(), "--presence-grace", "200ms",
                 "--rate-user-messages", "off", "--rate-user-requests", "off", "--rate-app-messages", "off",
-                "--rate-app-requests", "off", "--rate-auth-failures-ip", "off", "--rate-auth-failures-app", "off");
+                "--rate-app-requests", "off", "--rate-auth-failures-ip", "off", "--rate-auth-failures-app", "off"));
+        cmd.addAll(java.util.Arrays.asList(flags));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         final Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         final String[] vals = new String[4];
