@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The listeners, registered by id, and the dispatch of the socket's frames to their callbacks on
@@ -27,8 +28,13 @@ final class Events {
         this.executor = executor;
     }
 
+    /** Runs r on the callback executor; after shutdown, nothing runs. */
     void run(Runnable r) {
-        executor.execute(r);
+        try {
+            executor.execute(r);
+        } catch (RejectedExecutionException e) {
+            // the client was shut down: no more callbacks
+        }
     }
 
     void addMessageListener(String id, Parley.MessageListener l) {

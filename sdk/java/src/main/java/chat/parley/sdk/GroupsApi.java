@@ -1,6 +1,5 @@
 package chat.parley.sdk;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 

@@ -1,12 +1,8 @@
 package chat.parley.sdk;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
-import okhttp3.RequestBody;
-import okio.BufferedSink;
-import okio.Okio;
-import okio.Source;
 
 /**
  * One app and one logged-in user: what {@link Parley}'s static methods act on. An app uses
@@ -146,6 +136,10 @@ public final class ParleyClient {
     }
 
     <T> void async(final Parley.CallbackListener<T> cb, final Task<T> task) {
+        if (io.isShutdown()) {
+            fail(cb, new ParleyException(ParleyException.ERR_INVALID_ARGUMENT, "the client was shut down"));
+            return;
+        }
         io.execute(new Runnable() {
             @Override
             public void run() {
@@ -487,186 +481,61 @@ public final class ParleyClient {
 
     // ---- messages ----
 
-    public void sendMessage(final TextMessage m, Parley.CallbackListener<TextMessage> cb) {
-        sendAs(m, TextMessage.class, cb);
+    public void sendMessage(TextMessage m, Parley.CallbackListener<TextMessage> cb) {
+        MessagesApi.send(this, m, TextMessage.class, cb);
     }
 
-    public void sendCustomMessage(final CustomMessage m, Parley.CallbackListener<CustomMessage> cb) {
-        sendAs(m, CustomMessage.class, cb);
+    public void sendCustomMessage(CustomMessage m, Parley.CallbackListener<CustomMessage> cb) {
+        MessagesApi.send(this, m, CustomMessage.class, cb);
     }
 
-    public void sendInteractiveMessage(final InteractiveMessage m, Parley.CallbackListener<InteractiveMessage> cb) {
-        sendAs(m, InteractiveMessage.class, cb);
+    public void sendInteractiveMessage(InteractiveMessage m, Parley.CallbackListener<InteractiveMessage> cb) {
+        MessagesApi.send(this, m, InteractiveMessage.class, cb);
     }
 
     /** Sends a media message, uploading its file or stream (multipart) when it has one. */
-    public void sendMediaMessage(final MediaMessage m, Parley.CallbackListener<MediaMessage> cb) {
-        async(cb, new Task<MediaMessage>() {
-            @Override
-            public MediaMessage run() throws ParleyException {
-                RequestBody part = null;
-                String name = null;
-                if (m.getFile() != null) {
-                    File f = m.getFile();
-                    name = f.getName();
-                    part = RequestBody.create(null, f);
-                } else if (m.getStream() != null) {
-                    name = m.getStreamName() == null ? "file" : m.getStreamName();
-                    part = stream(m.getStream(), m.getStreamMimeType());
-                }
-                if (part == null) {
-                    return cast(MediaMessage.class, send("POST", rest.url("messages").build(), m.toSendJson()));
-                }
-                MultipartBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
-                        .addFormDataPart("data", m.toSendJson().toString())
-                        .addFormDataPart("file", name, part).build();
-                return cast(MediaMessage.class,
-                        rest.call("POST", rest.url("messages").build(), body, requireToken(), null));
-            }
-        });
+    public void sendMediaMessage(MediaMessage m, Parley.CallbackListener<MediaMessage> cb) {
+        MessagesApi.sendMedia(this, m, cb);
     }
 
-    private static RequestBody stream(final InputStream in, final String mimeType) {
-        return new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return mimeType == null ? null : MediaType.parse(mimeType);
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException {
-                Source src = Okio.source(in);
-                try {
-                    sink.writeAll(src);
-                } finally {
-                    src.close();
-                }
-            }
-        };
-    }
-
-    private <T extends BaseMessage> void sendAs(final BaseMessage m, final Class<T> cls, Parley.CallbackListener<T> cb) {
-        async(cb, new Task<T>() {
-            @Override
-            public T run() throws ParleyException {
-                return cast(cls, send("POST", rest.url("messages").build(), m.toSendJson()));
-            }
-        });
-    }
-
-    private static <T extends BaseMessage> T cast(Class<T> cls, Rest.Answer a) throws ParleyException {
-        BaseMessage got = BaseMessage.fromJson(a.obj());
-        if (!cls.isInstance(got)) {
-            throw new ParleyException(ParleyException.ERR_BAD_RESPONSE, "the server answered a " + got);
-        }
-        return cls.cast(got);
-    }
-
-    public void getMessageDetails(final long id, Parley.CallbackListener<BaseMessage> cb) {
-        async(cb, new Task<BaseMessage>() {
-            @Override
-            public BaseMessage run() throws ParleyException {
-                return BaseMessage.fromJson(get(rest.url("messages", String.valueOf(id)).build()).obj());
-            }
-        });
+    public void getMessageDetails(long id, Parley.CallbackListener<BaseMessage> cb) {
+        MessagesApi.details(this, id, cb);
     }
 
     /** Edits a message: its text (a {@link TextMessage}), metadata and tags. Answers the message as edited. */
-    public void editMessage(final BaseMessage m, Parley.CallbackListener<BaseMessage> cb) {
-        async(cb, new Task<BaseMessage>() {
-            @Override
-            public BaseMessage run() throws ParleyException {
-                JsonObject body = new JsonObject();
-                JsonObject data = new JsonObject();
-                if (m instanceof TextMessage) {
-                    data.addProperty("text", ((TextMessage) m).getText());
-                }
-                if (m.getMetadata() != null) {
-                    data.add("metadata", m.getMetadata());
-                }
-                body.add("data", data);
-                if (m.getTags() != null && !m.getTags().isEmpty()) {
-                    body.add("tags", Json.array(m.getTags()));
-                }
-                return actedOn(send("PUT", rest.url("messages", String.valueOf(m.getId())).build(), body));
-            }
-        });
+    public void editMessage(BaseMessage m, Parley.CallbackListener<BaseMessage> cb) {
+        MessagesApi.edit(this, m, cb);
     }
 
     /** Deletes a message (soft: it stays listed, emptied). Answers the message as deleted. */
-    public void deleteMessage(final long id, Parley.CallbackListener<BaseMessage> cb) {
-        async(cb, new Task<BaseMessage>() {
-            @Override
-            public BaseMessage run() throws ParleyException {
-                return actedOn(send("DELETE", rest.url("messages", String.valueOf(id)).build(), null));
-            }
-        });
-    }
-
-    private static BaseMessage actedOn(Rest.Answer a) {
-        BaseMessage act = BaseMessage.fromJson(a.obj());
-        if (act instanceof Action && ((Action) act).getActionOn() instanceof BaseMessage) {
-            return (BaseMessage) ((Action) act).getActionOn();
-        }
-        return act;
+    public void deleteMessage(long id, Parley.CallbackListener<BaseMessage> cb) {
+        MessagesApi.delete(this, id, cb);
     }
 
     public void addReaction(long id, String reaction, Parley.CallbackListener<BaseMessage> cb) {
-        reaction("POST", id, reaction, cb);
+        MessagesApi.reaction(this, "POST", id, reaction, cb);
     }
 
     public void removeReaction(long id, String reaction, Parley.CallbackListener<BaseMessage> cb) {
-        reaction("DELETE", id, reaction, cb);
-    }
-
-    private void reaction(final String method, final long id, final String reaction, Parley.CallbackListener<BaseMessage> cb) {
-        async(cb, new Task<BaseMessage>() {
-            @Override
-            public BaseMessage run() throws ParleyException {
-                return BaseMessage.fromJson(send(method, rest.url("messages", String.valueOf(id), "reactions", reaction)
-                        .build(), null).obj());
-            }
-        });
+        MessagesApi.reaction(this, "DELETE", id, reaction, cb);
     }
 
     /** Records that the user acted on an element of an interactive message. */
-    public void markAsInteracted(final long id, final String elementId, Parley.CallbackListener<Void> cb) {
-        async(cb, new Task<Void>() {
-            @Override
-            public Void run() throws ParleyException {
-                JsonObject body = new JsonObject();
-                JsonArray ids = new JsonArray();
-                ids.add(elementId);
-                body.add("interactions", ids);
-                send("PATCH", rest.url("messages", String.valueOf(id), "interacted").build(), body);
-                return null;
-            }
-        });
+    public void markAsInteracted(long id, String elementId, Parley.CallbackListener<Void> cb) {
+        MessagesApi.interacted(this, id, elementId, cb);
     }
 
     public void markAsDelivered(BaseMessage m, Parley.CallbackListener<Void> cb) {
-        mark("POST", m, "delivered", cb);
+        MessagesApi.mark(this, "POST", m, "delivered", cb);
     }
 
     public void markAsRead(BaseMessage m, Parley.CallbackListener<Void> cb) {
-        mark("POST", m, "read", cb);
+        MessagesApi.mark(this, "POST", m, "read", cb);
     }
 
     /** Marks the conversation unread from this message on (the read watermark goes back before it). */
     public void markMessageAsUnread(BaseMessage m, Parley.CallbackListener<Void> cb) {
-        mark("DELETE", m, "read", cb);
-    }
-
-    private void mark(final String method, final BaseMessage m, final String what, Parley.CallbackListener<Void> cb) {
-        async(cb, new Task<Void>() {
-            @Override
-            public Void run() throws ParleyException {
-                JsonObject body = new JsonObject();
-                body.addProperty("messageId", String.valueOf(m.getId()));
-                send(method, conversationUrl(peerOf(m), m.getReceiverType()).addPathSegment(what).build(), body);
-                return null;
-            }
-        });
+        MessagesApi.mark(this, "DELETE", m, "read", cb);
     }
 
     /** The other side of a message's conversation as the logged-in user sees it: the group, or the other user. */
