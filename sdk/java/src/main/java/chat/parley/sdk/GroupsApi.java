@@ -70,35 +70,49 @@ final class GroupsApi {
         c.async(cb, new ParleyClient.Task<HashMap<String, String>>() {
             @Override
             public HashMap<String, String> run() throws ParleyException {
-                List<String> admins = new ArrayList<String>();
-                List<String> mods = new ArrayList<String>();
-                List<String> parts = new ArrayList<String>();
-                if (members != null) {
-                    for (GroupMember m : members) {
-                        if (ParleyConstants.SCOPE_ADMIN.equals(m.getScope())) {
-                            admins.add(m.getUid());
-                        } else if (ParleyConstants.SCOPE_MODERATOR.equals(m.getScope())) {
-                            mods.add(m.getUid());
-                        } else {
-                            parts.add(m.getUid());
-                        }
-                    }
-                }
-                JsonObject body = new JsonObject();
-                body.add("admins", Json.array(admins));
-                body.add("moderators", Json.array(mods));
-                body.add("participants", Json.array(parts));
-                body.add("usersToBan", Json.array(banned));
-                JsonObject res = c.send("POST", c.rest().url("groups", guid, "members").build(), body).obj();
-                HashMap<String, String> out = new HashMap<String, String>();
-                for (Map.Entry<String, JsonElement> list : res.entrySet()) {
-                    if (list.getValue().isJsonObject()) {
-                        out.putAll(ParleyClient.bulk(list.getValue().getAsJsonObject()));
-                    }
-                }
-                return out;
+                JsonObject res = c.send("POST", c.rest().url("groups", guid, "members").build(),
+                        memberLists(members, banned)).obj();
+                return bulkLists(res);
             }
         });
+    }
+
+    /** The body of an add: the members by scope, and the uids to ban. */
+    static JsonObject memberLists(List<GroupMember> members, List<String> banned) {
+        List<String> admins = new ArrayList<String>();
+        List<String> mods = new ArrayList<String>();
+        List<String> parts = new ArrayList<String>();
+        if (members != null) {
+            for (GroupMember m : members) {
+                if (ParleyConstants.SCOPE_ADMIN.equals(m.getScope())) {
+                    admins.add(m.getUid());
+                } else if (ParleyConstants.SCOPE_MODERATOR.equals(m.getScope())) {
+                    mods.add(m.getUid());
+                } else {
+                    parts.add(m.getUid());
+                }
+            }
+        }
+        JsonObject body = new JsonObject();
+        body.add("admins", Json.array(admins));
+        body.add("moderators", Json.array(mods));
+        body.add("participants", Json.array(parts));
+        body.add("usersToBan", Json.array(banned));
+        return body;
+    }
+
+    /** The per-list, per-uid answer of an add, flattened: uid → "success" or its code. */
+    static HashMap<String, String> bulkLists(JsonObject res) {
+        HashMap<String, String> out = new HashMap<String, String>();
+        if (res == null) {
+            return out;
+        }
+        for (Map.Entry<String, JsonElement> list : res.entrySet()) {
+            if (list.getValue().isJsonObject()) {
+                out.putAll(ParleyClient.bulk(list.getValue().getAsJsonObject()));
+            }
+        }
+        return out;
     }
 
     static void conversation(final ParleyClient c, final String method, final String with, final String type,

@@ -428,6 +428,35 @@ public final class Parley {
         c().getUnreadMessageCount(cb);
     }
 
+    public static void getUnreadMessageCountForAllUsers(CallbackListener<HashMap<String, Integer>> cb) {
+        c().getUnreadMessageCountForAllUsers(cb);
+    }
+
+    public static void getUnreadMessageCountForAllGroups(CallbackListener<HashMap<String, Integer>> cb) {
+        c().getUnreadMessageCountForAllGroups(cb);
+    }
+
+    public static void getUnreadMessageCountForUser(String uid, CallbackListener<HashMap<String, Integer>> cb) {
+        c().getUnreadMessageCountForUser(uid, cb);
+    }
+
+    public static void getUnreadMessageCountForGroup(String guid, CallbackListener<HashMap<String, Integer>> cb) {
+        c().getUnreadMessageCountForGroup(guid, cb);
+    }
+
+    public static void getOnlineUserCount(CallbackListener<Integer> cb) {
+        c().getOnlineUserCount(cb);
+    }
+
+    public static void getMessageReceipts(long id, CallbackListener<List<MessageReceipt>> cb) {
+        c().getMessageReceipts(id, cb);
+    }
+
+    public static void createGroupWithMembers(Group g, List<GroupMember> members, List<String> bannedUids,
+                                              CallbackListener<HashMap<String, Object>> cb) {
+        c().createGroupWithMembers(g, members, bannedUids, cb);
+    }
+
     public static void createGroup(Group g, CallbackListener<Group> cb) {
         c().createGroup(g, cb);
     }

@@ -638,6 +638,42 @@ public final class ParleyClient {
         GroupsApi.unreadCounts(this, cb);
     }
 
+    /** The unread counts of the one-to-one conversations: uid → count. */
+    public void getUnreadMessageCountForAllUsers(Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.unread(this, ParleyConstants.RECEIVER_TYPE_USER, null, cb);
+    }
+
+    /** The unread counts of the groups' conversations: guid → count. */
+    public void getUnreadMessageCountForAllGroups(Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.unread(this, ParleyConstants.RECEIVER_TYPE_GROUP, null, cb);
+    }
+
+    /** The unread count of the conversation with one user: {uid: count}. */
+    public void getUnreadMessageCountForUser(String uid, Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.unread(this, ParleyConstants.RECEIVER_TYPE_USER, uid, cb);
+    }
+
+    /** The unread count of one group's conversation: {guid: count}. */
+    public void getUnreadMessageCountForGroup(String guid, Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.unread(this, ParleyConstants.RECEIVER_TYPE_GROUP, guid, cb);
+    }
+
+    /** How many users of the app are online now. */
+    public void getOnlineUserCount(Parley.CallbackListener<Integer> cb) {
+        ExtrasApi.onlineUserCount(this, cb);
+    }
+
+    /** Who received and read a group message: for its sender; a delivered and a read receipt per member. */
+    public void getMessageReceipts(long id, Parley.CallbackListener<List<MessageReceipt>> cb) {
+        ExtrasApi.receipts(this, id, cb);
+    }
+
+    /** Creates a group with its members: {"group": Group, "members": uid → "success" or the uid's code}. */
+    public void createGroupWithMembers(Group g, List<GroupMember> members, List<String> bannedUids,
+                                       Parley.CallbackListener<HashMap<String, Object>> cb) {
+        ExtrasApi.createGroupWithMembers(this, g, members, bannedUids, cb);
+    }
+
     /** Starts a call (signalling: docs/calls.md). Answers the call's first message. */
     public void initiateCall(Call call, Parley.CallbackListener<Call> cb) {
         GroupsApi.initiateCall(this, call, cb);
