@@ -23,6 +23,7 @@ run: build
 test:
 	go test -race -count=1 ./...
 	$(MAKE) test-web
+	$(MAKE) test-java
 
 # >>> web (issue 13): the browser files' checks and tests.
 # tsc checks the JSDoc types of web/ (no build: nothing is emitted), then
@@ -60,3 +61,21 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzNormalizeID -fuzztime 30s .
 	go test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime 30s ./httpapi
 	go test -run '^$$' -fuzz FuzzDecodeRequest -fuzztime 30s ./realtime
+
+# --- Java SDK (sdk/java; docs/sdk-java.md) ---
+# Builds the jar with javac and runs its JUnit 5 tests against a real parley serve,
+# offline, on Debian's jars (apt-get install default-jdk-headless libokhttp-java
+# libgoogle-gson-java junit5). Skipped when they are missing, unless
+# PARLEY_TEST_REQUIRE_SERVICES=1 (CI), where that is a failure.
+JAVA_LIB ?= /usr/share/java
+.PHONY: test-java
+test-java:
+	@if command -v javac >/dev/null 2>&1 && [ -f $(JAVA_LIB)/okhttp.jar ] && [ -f $(JAVA_LIB)/gson.jar ] \
+		&& [ -f $(JAVA_LIB)/junit-platform-console-standalone.jar ]; then \
+		JAVA_LIB=$(JAVA_LIB) sdk/java/build.sh test; \
+	elif [ "$$PARLEY_TEST_REQUIRE_SERVICES" = 1 ]; then \
+		echo "test-java: javac, OkHttp, Gson or JUnit 5 missing (see the Makefile)" >&2; exit 1; \
+	else \
+		echo "test-java: skipped: javac, OkHttp, Gson or JUnit 5 missing (apt-get install default-jdk-headless libokhttp-java libgoogle-gson-java junit5)"; \
+	fi
+# --- end Java SDK ---
