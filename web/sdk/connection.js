@@ -180,7 +180,7 @@ export class Connection {
 
   /** Sends a frame on the open connection. @param {object} frame */
   send(frame) {
-    if (this.state !== 'connected' || !this.ws) throw new ParleyError('ERR_NOT_CONNECTED', 'the WebSocket is not connected');
+    if (!this.ws || !['connected', 'featureThrottled'].includes(this.state)) throw new ParleyError('ERR_NOT_CONNECTED', 'the WebSocket is not connected');
     this.ws.send(JSON.stringify(frame));
   }
 

@@ -221,11 +221,23 @@ test('typing faster than the server allows: an ERR_TOO_MANY_REQUESTS error and t
   const alice = await user('alice8');
   await user('bob8');
   const got = record(alice, ['error', 'connection']);
+  /** @type {unknown[]} */
+  const whileThrottled = [];
+  alice.on('connection', (s) => {
+    if (s !== 'featureThrottled') return;
+    try {
+      alice.endTyping({ uid: 'bob8' });
+      whileThrottled.push('sent');
+    } catch (e) {
+      whileThrottled.push(e);
+    }
+  });
   // The server takes 5 typing frames a second per connection, in bursts of 10 (protocol.md §12).
   for (let i = 0; i < 15; i++) alice.startTyping({ uid: 'bob8' });
   await until(() => got.error.some((e) => e.code === 'ERR_TOO_MANY_REQUESTS'), 'the refusal');
   assert.equal(got.error.find((e) => e.code === 'ERR_TOO_MANY_REQUESTS').frame, 'typing_indicator');
   assert.ok(got.connection.includes('featureThrottled'));
+  assert.deepEqual(whileThrottled, ['sent'], 'a throttled connection still sends');
   await until(() => alice.connectionState === 'connected', 'connected again', 5000);
 });
 
