@@ -272,7 +272,7 @@ for (const [name, [Req, path]] of Object.entries(LISTS)) {
 /** @param {Receiver} to */
 const target = (to) => ('guid' in to ? [to.guid, 'group'] : [to.uid, 'user']);
 
-/** A random message id of the client's (crypto.getRandomValues works outside secure contexts too). */
+/** A random muid (getRandomValues works outside secure contexts too). */
 function muid() {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

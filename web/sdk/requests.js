@@ -1,5 +1,5 @@
 // @ts-check
-/** @import { Query, Receiver } from './index.js' */
+/** @import { Query, Receiver, Pagination } from './index.js' */
 /** @typedef {import('./client.js').Parley} Parley */
 
 /** A list request: filter methods named after the REST query parameters, fetchNext(), for await. */
@@ -12,7 +12,7 @@ class Request {
     this.q = {};
   }
 
-  /** Sets any query parameter (every filter method calls this). @param {string} name @param {unknown} value */
+  /** Sets a query parameter. @param {string} name @param {unknown} value */
   set(name, value) {
     if (value === undefined || value === null) delete this.q[name];
     else this.q[name] = /** @type {any} */ (value);
@@ -84,7 +84,7 @@ export class CursorRequest extends Request {
     return { items: r.data, previous: r.meta?.previous?.id, next: r.meta?.next?.id };
   }
 
-  /** The page before the last one fetchPrevious read (first: the newest, or before `before(id)`). */
+  /** The page before the last one it read (first: the newest, or before `before(id)`). */
   async fetchPrevious() {
     if (this.prevDone) return [];
     const cur = this.prev !== null ? { id: this.prev, affix: 'prepend' } : this.cur.affix === 'prepend' ? this.cur : {};
@@ -95,7 +95,7 @@ export class CursorRequest extends Request {
     return p.items;
   }
 
-  /** The page after the last one fetchNext read (first: from `after(id)`, a time, or the start). */
+  /** The page after the last one it read (first: from `after(id)`, a time, or the start). */
   async fetchNext() {
     const cur = this.next !== null ? { id: this.next, affix: 'append' } : this.cur.affix === 'append' ? this.cur : { affix: 'append' };
     const p = await this.fetch(cur);
@@ -125,7 +125,7 @@ export class PageRequest extends Request {
     return this.set('page', n);
   }
 
-  /** One page: the request's, or page n. @param {number} [n] @returns {Promise<{items: any[], pagination: {total: number, count: number, per_page: number, current_page: number, total_pages: number}}>} */
+  /** One page: the request's, or page n. @param {number} [n] @returns {Promise<{items: any[], pagination: Pagination}>} */
   async fetch(n) {
     const r = await this.c.rest('GET', this.path, { query: { ...this.q, page: n ?? this.q.page } });
     return { items: r.data, pagination: r.meta.pagination };
