@@ -26,6 +26,8 @@ export function useConversations(chat, openId) {
 
   useEffect(() => {
     reload();
+    /** @type {Record<string, ReturnType<typeof setTimeout>>} */
+    const typers = {};
     const offs = [
       chat.on('message', (m) => {
         const mine = m.sender === chat.user?.uid;
@@ -43,12 +45,19 @@ export function useConversations(chat, openId) {
       chat.on('groupMember', (a) => a.on?.uid === chat.user?.uid && reload()),
       chat.on('typing', (t) => {
         const id = t.receiverType === 'group' ? 'group_' + t.receiver : [t.sender, t.receiver].sort().join('_user_');
-        setTyping((all) => ({ ...all, [id]: t.action === 'started' ? t.sender : '' }));
+        const who = t.action === 'started' ? t.sender : '';
+        setTyping((all) => ({ ...all, [id]: who }));
+        // A typist who dropped never sends "ended": forget them after 5 s.
+        clearTimeout(typers[id]);
+        if (who) typers[id] = setTimeout(() => setTyping((all) => ({ ...all, [id]: all[id] === who ? '' : all[id] })), 5000);
       }),
       // Live events are not replayed after a reconnection: read the list again.
       chat.on('connection', (s) => s === 'connected' && reload()),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      offs.forEach((off) => off());
+      Object.values(typers).forEach(clearTimeout);
+    };
   }, [chat, reload]);
 
   const markRead = useCallback((/** @type {string} */ id) => {
