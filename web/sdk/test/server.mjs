@@ -1,32 +1,13 @@
 // @ts-check
-// A real `parley serve` for the SDK's tests: the binary is built once per test process into a
-// temporary directory, each server runs on 127.0.0.1:0 with its own data directory and rate
-// limits off, and its secrets are read from what it prints on first start. Same signature as
-// web/test/harness.mjs (startServer({webDir}) → {url, appId, authKey, restKey, operatorToken,
-// stop()}), plus restart() and kill() for the reconnection tests.
-import { spawn, execFile } from 'node:child_process';
+// A real `parley serve` for the SDK's tests, like web/test/harness.mjs's (whose build it uses:
+// once per test process), on 127.0.0.1:0 with its own data directory and rate limits off, its
+// secrets read from what it prints on first start; and it can stop and come back on the same
+// port and data (restart), or run aside on another port, for the reconnection tests.
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-
-/** @type {Promise<string> | null} */
-let built = null;
-
-/** Builds ./cmd/parley once per process. */
-function build() {
-  built ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'parley-sdk-bin-'));
-    const bin = join(dir, 'parley');
-    await promisify(execFile)('go', ['build', '-o', bin, './cmd/parley'], { cwd: root, maxBuffer: 1 << 24 });
-    process.on('exit', () => void rm(dir, { recursive: true, force: true }));
-    return bin;
-  })();
-  return built;
-}
+import { join } from 'node:path';
+import { buildParley as build } from '../../test/harness.mjs';
 
 const RATES_OFF = ['app-messages', 'app-requests', 'auth-failures-app', 'auth-failures-ip', 'user-messages', 'user-requests']
   .flatMap((r) => [`--rate-${r}`, 'off']);
