@@ -295,3 +295,23 @@ test('a new client given a saved lastMessageId receives what was sent since, onc
   await until(() => got.message.length === 3, 'two, three, four');
   assert.deepEqual(got.message.map((m) => m.id), [m2.id, m3.id, m4.id]);
 });
+
+test('examples/echobot-js answers a message and exits cleanly on SIGTERM', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const bot = spawn(process.execPath, [...process.execArgv.filter((a) => a === '--experimental-websocket'),
+    fileURLToPath(new URL('../../../examples/echobot-js/echobot.mjs', import.meta.url)),
+    '--url', srv.url, '--app', srv.appId, '--key', srv.authKey, '--uid', 'echo12'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => bot.kill('SIGKILL'));
+  let out = '';
+  bot.stdout.on('data', (b) => (out += b));
+  await until(() => out.includes('connection: connected'), 'the bot connected');
+  const alice = await user('alice12');
+  const got = record(alice, ['message']);
+  await alice.sendText({ uid: 'echo12' }, 'ping');
+  await until(() => got.message.some((m) => m.sender === 'echo12'), 'the answer');
+  assert.equal(got.message.find((m) => m.sender === 'echo12').data.text, 'alice12 said: ping');
+  const exited = new Promise((r) => bot.once('exit', r));
+  bot.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});
