@@ -70,7 +70,9 @@ export class Parley extends Emitter {
     this.conn.uid = this.user.uid;
     if (this.settings.autoConnect !== false) {
       await this.conn.start().catch((e) => {
-        if (!this.conn.running) throw e;
+        if (this.conn.running) return;
+        this.close(); // refused for good: no session
+        throw e;
       });
     }
     return this.user;
