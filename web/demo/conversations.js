@@ -107,7 +107,7 @@ export function ConversationList({ convs, selected, onSelect, statusOf, typing }
           <span class="avatar" aria-hidden="true">${initials(name)}${status && html`<span class=${'dot' + (status === 'available' ? ' online' : '')}></span>`}</span>
           <span class="who">
             <span class="name">${name}${status ? html`<span class="visually-hidden">, ${status === 'available' ? 'online' : 'offline'}</span>` : ''}</span>
-            <span class="last">${who ? `${who} is typing…` : preview(c.lastMessage)}</span>
+            <span class="last">${who ? `${w.uid ? name : who} is typing…` : preview(c.lastMessage)}</span>
           </span>
           ${c.unread > 0 && html`<span class="badge" aria-label=${c.unread + ' unread'}>${c.unread}</span>`}
         </li>`;

@@ -95,6 +95,15 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
     };
     s.addEventListener('scroll', onScroll, { passive: true });
     const ours = (/** @type {{conversationId?: string}} */ m) => m.conversationId === conv.conversationId;
+    /** A user's name: the peer's, or as a message of theirs in the log gives it. @param {string} uid */
+    const nameOf = (uid) => {
+      if ('uid' in to) return name;
+      for (const it of log.items.values()) {
+        const e = /** @type {any} */ (it.m.data.entities?.sender?.entity);
+        if (e?.uid === uid && e.name) return /** @type {string} */ (e.name);
+      }
+      return uid;
+    };
     const typers = /** @type {Record<string, ReturnType<typeof setTimeout>>} */ ({});
     const offs = [
       chat.on('message', (m) => {
@@ -108,7 +117,8 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
       chat.on('deleted', (m) => ours(m) && log.update(m.id, () => m)),
       chat.on('reaction', (ev) => {
         const r = ev.reaction;
-        if (r.uid === me) return; // our own come back in the REST answer
+        // Our own (from this device or another): read the message again, counts and all.
+        if (r.uid === me) return void chat.getMessage(r.messageId).then((m) => log.update(m.id, () => m), () => {});
         const add = ev.action === 'message_reaction_added' ? 1 : -1;
         log.update(r.messageId, (m) => {
           const list = [...(m.data.reactions ?? [])];
@@ -132,7 +142,7 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
         if (!here) return;
         clearTimeout(typers[ev.sender]);
         const who = /** @type {string} */ (ev.sender);
-        setTyping((t) => ({ ...t, [who]: ev.action === 'started' ? who : '' }));
+        setTyping((t) => ({ ...t, [who]: ev.action === 'started' ? nameOf(who) : '' }));
         // A typist who dropped never sends "ended": forget them after 5 s.
         if (ev.action === 'started') typers[who] = setTimeout(() => setTyping((t) => ({ ...t, [who]: '' })), 5000);
       }),

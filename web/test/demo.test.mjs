@@ -78,10 +78,10 @@ test('two users chat in real time: presence, unread count, typing, message, read
     await conv(b, 'Amy').click();
     const composer = b.getByLabel('Message to Amy');
     await composer.pressSequentially('hello');
-    await a.getByText('Ben is typing…').waitFor();
+    await a.getByText('Ben is typing…', { exact: true }).waitFor();
     await composer.press('Enter');
     await conv(a, 'Ben').locator('.badge', { hasText: '2' }).waitFor();
-    await a.getByText('Ben is typing…').waitFor({ state: 'detached' });
+    await a.getByText('Ben is typing…', { exact: true }).waitFor({ state: 'detached' });
 
     // Amy opens the conversation: the badge goes, Ben sees his message read.
     await conv(a, 'Ben').click();
