@@ -55,10 +55,10 @@ public final class ParleyClient {
         timer = Executors.newSingleThreadScheduledExecutor(threads("parley-socket"));
         if (settings.getCallbackExecutor() != null) {
             ownCallbacks = null;
-            events = new Events(this, settings.getCallbackExecutor());
+            events = new Events(this, settings.getCallbackExecutor(), timer);
         } else {
             ownCallbacks = Executors.newSingleThreadExecutor(threads("parley-callbacks"));
-            events = new Events(this, ownCallbacks);
+            events = new Events(this, ownCallbacks, timer);
         }
         realtime = new Realtime(this, http, timer, settings.getLastMessageId());
     }
