@@ -534,6 +534,25 @@ public final class ParleyClient {
         ExtrasApi.onlineUserCount(this, cb);
     }
 
+    /** How many members of each group are online now: guid → count (as CometChat's getOnlineGroupMemberCount). */
+    public void getOnlineGroupMemberCount(List<String> guids, Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.onlineGroupMemberCount(this, guids, cb);
+    }
+
+    /** Follows the thread of a message (one with no reply yet too): it shows in {@link ThreadsRequest}s participatedByMe. */
+    public void subscribeToThread(long parentMessageId, Parley.CallbackListener<String> cb) {
+        GroupsApi.simple(this, "POST", threadSubscription(parentMessageId), null, cb);
+    }
+
+    /** Stops following a thread, until the user replies there or is mentioned there again. */
+    public void unsubscribeFromThread(long parentMessageId, Parley.CallbackListener<String> cb) {
+        GroupsApi.simple(this, "DELETE", threadSubscription(parentMessageId), null, cb);
+    }
+
+    private HttpUrl threadSubscription(long id) {
+        return rest.url("messages", String.valueOf(id), "thread", "subscription").build();
+    }
+
     /** Who received and read a group message: for its sender; a delivered and a read receipt per member. */
     public void getMessageReceipts(long id, Parley.CallbackListener<List<MessageReceipt>> cb) {
         ExtrasApi.receipts(this, id, cb);
