@@ -3,11 +3,17 @@ package chat.parley.sdk;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listeners, registered by id, and the dispatch of the socket's frames to their callbacks on
@@ -16,6 +22,11 @@ import java.util.concurrent.RejectedExecutionException;
 final class Events {
     private final ParleyClient c;
     private final Executor executor;
+    private final ScheduledExecutorService timer;
+    /** Typists whose "started" has no "ended" yet (sender, receiver type, receiver) → their timeout. */
+    private final Map<String, ScheduledFuture<?>> typing = new HashMap<String, ScheduledFuture<?>>();
+    /** Typists the timeout ended: their late "ended" is not passed on a second time. */
+    private final Set<String> typingExpired = new HashSet<String>();
     private final Map<String, Parley.MessageListener> messages = new LinkedHashMap<String, Parley.MessageListener>();
     private final Map<String, Parley.UserListener> users = new LinkedHashMap<String, Parley.UserListener>();
     private final Map<String, Parley.GroupListener> groups = new LinkedHashMap<String, Parley.GroupListener>();
@@ -23,9 +34,10 @@ final class Events {
     private final Map<String, Parley.ConnectionListener> conns = new LinkedHashMap<String, Parley.ConnectionListener>();
     private final Map<String, Parley.LoginListener> logins = new LinkedHashMap<String, Parley.LoginListener>();
 
-    Events(ParleyClient c, Executor executor) {
+    Events(ParleyClient c, Executor executor, ScheduledExecutorService timer) {
         this.c = c;
         this.executor = executor;
+        this.timer = timer;
     }
 
     /** Runs r on the callback executor; after shutdown, nothing runs. */
@@ -210,13 +222,10 @@ final class Events {
             TypingIndicator t = TypingIndicator.received(receiver, receiverType, Json.obj(body, "metadata"), sender,
                     Json.lng(body, "timestamp"));
             boolean ended = "ended".equals(Json.str(body, "action"));
-            for (Parley.MessageListener l : all(messages)) {
-                if (ended) {
-                    l.onTypingEnded(t);
-                } else {
-                    l.onTypingStarted(t);
-                }
+            if (!typingTimeout(sender.getUid() + "\n" + receiverType + "\n" + receiver, t, ended)) {
+                return;
             }
+            typing(t, ended);
         } else if ("receipts".equals(type)) {
             User reader = User.fromJson(Json.obj(body, "user"));
             if (reader == null) {
@@ -282,6 +291,60 @@ final class Events {
                     l.onGroupUpdated(g);
                 }
             }
+        }
+    }
+
+    private void typing(TypingIndicator t, boolean ended) {
+        for (Parley.MessageListener l : all(messages)) {
+            if (ended) {
+                l.onTypingEnded(t);
+            } else {
+                l.onTypingStarted(t);
+            }
+        }
+    }
+
+    /**
+     * Arms (on "started") or disarms (on "ended") the timeout that ends a typist's indicator by
+     * itself after {@link ParleyConstants#TYPING_TIMEOUT_MS}; false when the frame is an "ended"
+     * the timeout already passed on.
+     */
+    private boolean typingTimeout(final String key, final TypingIndicator t, boolean ended) {
+        synchronized (typing) {
+            ScheduledFuture<?> old = typing.remove(key);
+            if (old != null) {
+                old.cancel(false);
+            }
+            if (ended) {
+                return !typingExpired.remove(key);
+            }
+            typingExpired.remove(key);
+            final ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+            Runnable expire = new Runnable() {
+                @Override
+                public void run() {
+                    synchronized (typing) {
+                        if (typing.get(key) != self[0]) {
+                            return;
+                        }
+                        typing.remove(key);
+                        typingExpired.add(key);
+                    }
+                    Events.this.run(new Runnable() {
+                        @Override
+                        public void run() {
+                            typing(t, true);
+                        }
+                    });
+                }
+            };
+            try {
+                self[0] = timer.schedule(expire, ParleyConstants.TYPING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                typing.put(key, self[0]);
+            } catch (RejectedExecutionException e) {
+                // the client was shut down: no more callbacks
+            }
+            return true;
         }
     }
 

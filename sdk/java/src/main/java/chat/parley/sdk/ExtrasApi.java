@@ -48,6 +48,27 @@ final class ExtrasApi {
         });
     }
 
+    /** Each group's online members, counted by the member list's status filter (one call per group). */
+    static void onlineGroupMemberCount(final ParleyClient c, final List<String> guids,
+                                       Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        c.async(cb, new ParleyClient.Task<HashMap<String, Integer>>() {
+            @Override
+            public HashMap<String, Integer> run() throws ParleyException {
+                HashMap<String, Integer> out = new HashMap<String, Integer>();
+                if (guids == null) {
+                    return out;
+                }
+                for (String guid : guids) {
+                    Rest.Answer a = c.get(c.rest().url("groups", guid, "members")
+                            .addQueryParameter("status", ParleyConstants.USER_STATUS_ONLINE)
+                            .addQueryParameter("perPage", "1").build());
+                    out.put(guid, (int) Json.lng(Json.obj(a.meta, "pagination"), "total"));
+                }
+                return out;
+            }
+        });
+    }
+
     /** A group message's receipts, for its sender: one delivered and/or read receipt per member who marked it. */
     static void receipts(final ParleyClient c, final long id, Parley.CallbackListener<List<MessageReceipt>> cb) {
         c.async(cb, new ParleyClient.Task<List<MessageReceipt>>() {

@@ -109,7 +109,7 @@ final class GroupsApi {
         }
         for (Map.Entry<String, JsonElement> list : res.entrySet()) {
             if (list.getValue().isJsonObject()) {
-                out.putAll(ParleyClient.bulk(list.getValue().getAsJsonObject()));
+                out.putAll(UsersApi.bulk(list.getValue().getAsJsonObject()));
             }
         }
         return out;

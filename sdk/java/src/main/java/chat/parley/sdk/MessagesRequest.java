@@ -17,6 +17,8 @@ public class MessagesRequest {
     private final Object lock = new Object();
     private long prev;
     private long next;
+    /** For setUnread: the conversation's read watermark, read once (-1 until then). */
+    private long watermark = -1;
 
     private MessagesRequest(MessagesRequestBuilder b) {
         this.b = b;
@@ -38,6 +40,7 @@ public class MessagesRequest {
         c.async(cb, new ParleyClient.Task<List<BaseMessage>>() {
             @Override
             public List<BaseMessage> run() throws ParleyException {
+                long floor = b.unread ? watermark(c) : 0;
                 HttpUrl.Builder u;
                 if (b.parentMessageId > 0) {
                     u = c.rest().url("messages", String.valueOf(b.parentMessageId), "thread");
@@ -58,6 +61,8 @@ public class MessagesRequest {
                 }
                 if (from > 0) {
                     u.addQueryParameter("id", String.valueOf(from));
+                } else if (!back && floor > 0) {
+                    u.addQueryParameter("id", String.valueOf(floor));
                 } else if (b.messageId > 0) {
                     u.addQueryParameter("id", String.valueOf(b.messageId));
                 } else if (b.timestamp > 0) {
@@ -93,6 +98,15 @@ public class MessagesRequest {
                 if (!out.isEmpty()) {
                     long first = out.get(0).getId();
                     long last = out.get(out.size() - 1).getId();
+                    if (first <= floor) {
+                        List<BaseMessage> after = new ArrayList<BaseMessage>();
+                        for (BaseMessage m : out) {
+                            if (m.getId() > floor) {
+                                after.add(m);
+                            }
+                        }
+                        out = after;
+                    }
                     synchronized (lock) {
                         if (back) {
                             prev = first;
@@ -112,6 +126,33 @@ public class MessagesRequest {
         });
     }
 
+    /** The read watermark of the request's conversation, fetched on the first page (0 before any message). */
+    private long watermark(ParleyClient c) throws ParleyException {
+        synchronized (lock) {
+            if (watermark >= 0) {
+                return watermark;
+            }
+        }
+        if (b.uid == null && b.guid == null) {
+            throw new ParleyException(ParleyException.ERR_INVALID_ARGUMENT, "setUnread needs setUID or setGUID");
+        }
+        long w;
+        try {
+            String type = b.uid != null ? ParleyConstants.RECEIVER_TYPE_USER : ParleyConstants.RECEIVER_TYPE_GROUP;
+            w = Conversation.fromJson(c.get(c.conversationUrl(b.uid != null ? b.uid : b.guid, type).build()).obj())
+                    .getLastReadMessageId();
+        } catch (ParleyException e) {
+            if (e.getHttpStatus() != 404 || !"ERR_CONVERSATION_NOT_ACCESSIBLE".equals(e.getCode())) {
+                throw e;
+            }
+            w = 0; // no message yet: nothing read, nothing to read
+        }
+        synchronized (lock) {
+            watermark = w;
+        }
+        return w;
+    }
+
     public static class MessagesRequestBuilder {
         private ParleyClient client;
         private String uid;
@@ -128,6 +169,7 @@ public class MessagesRequest {
         private boolean hideDeleted;
         private boolean hideBlocked;
         private boolean withTags;
+        private boolean unread;
 
         /** The client to use (Parley's addition, for programs holding several); default: {@link Parley}'s. */
         public MessagesRequestBuilder setClient(ParleyClient c) {
@@ -208,6 +250,15 @@ public class MessagesRequest {
 
         public MessagesRequestBuilder hideMessagesFromBlockedUsers(boolean b) {
             hideBlocked = b;
+            return this;
+        }
+
+        /**
+         * Only the messages after the logged-in user's read watermark of the conversation (needs
+         * setUID or setGUID): fetchNext pages forward from the watermark, fetchPrevious back to it.
+         */
+        public MessagesRequestBuilder setUnread(boolean b) {
+            unread = b;
             return this;
         }
 

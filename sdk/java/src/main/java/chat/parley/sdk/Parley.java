@@ -448,6 +448,18 @@ public final class Parley {
         c().getOnlineUserCount(cb);
     }
 
+    public static void getOnlineGroupMemberCount(List<String> guids, CallbackListener<HashMap<String, Integer>> cb) {
+        c().getOnlineGroupMemberCount(guids, cb);
+    }
+
+    public static void subscribeToThread(long parentMessageId, CallbackListener<String> cb) {
+        c().subscribeToThread(parentMessageId, cb);
+    }
+
+    public static void unsubscribeFromThread(long parentMessageId, CallbackListener<String> cb) {
+        c().unsubscribeFromThread(parentMessageId, cb);
+    }
+
     public static void getMessageReceipts(long id, CallbackListener<List<MessageReceipt>> cb) {
         c().getMessageReceipts(id, cb);
     }

@@ -1,11 +1,9 @@
 package chat.parley.sdk;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,10 +55,10 @@ public final class ParleyClient {
         timer = Executors.newSingleThreadScheduledExecutor(threads("parley-socket"));
         if (settings.getCallbackExecutor() != null) {
             ownCallbacks = null;
-            events = new Events(this, settings.getCallbackExecutor());
+            events = new Events(this, settings.getCallbackExecutor(), timer);
         } else {
             ownCallbacks = Executors.newSingleThreadExecutor(threads("parley-callbacks"));
-            events = new Events(this, ownCallbacks);
+            events = new Events(this, ownCallbacks, timer);
         }
         realtime = new Realtime(this, http, timer, settings.getLastMessageId());
     }
@@ -189,93 +187,34 @@ public final class ParleyClient {
         return m == null ? "success" : m;
     }
 
-    // ---- users and sessions ----
+    /** Sets (or, with nulls, ends) the session: the auth token and the user. */
+    void session(String token, User u) {
+        synchronized (lock) {
+            authToken = token;
+            me = u;
+        }
+    }
+
+    // ---- users and sessions: see UsersApi for their bodies ----
 
     /** Creates a user with the Auth Key (development; production apps create users from their backend). */
-    public void createUser(final User user, final String authKey, Parley.CallbackListener<User> cb) {
-        async(cb, new Task<User>() {
-            @Override
-            public User run() throws ParleyException {
-                return User.fromJson(rest.call("POST", rest.url("users").build(), Rest.json(user.toJson()), null, authKey).obj());
-            }
-        });
+    public void createUser(User user, String authKey, Parley.CallbackListener<User> cb) {
+        UsersApi.createUser(this, user, authKey, cb);
     }
 
     /** Logs in with an auth token the app's backend made; in auto mode connects the WebSocket. */
-    public void login(final String token, Parley.CallbackListener<User> cb) {
-        async(cb, new Task<User>() {
-            @Override
-            public User run() throws ParleyException {
-                return loginNow(token);
-            }
-        });
+    public void login(String token, Parley.CallbackListener<User> cb) {
+        UsersApi.login(this, token, cb);
     }
 
     /** Logs in with a uid and the Auth Key, making an auth token for this device (development and bots). */
-    public void login(final String uid, final String authKey, Parley.CallbackListener<User> cb) {
-        async(cb, new Task<User>() {
-            @Override
-            public User run() throws ParleyException {
-                JsonObject dev = new JsonObject();
-                if (settings.getPlatform() != null) {
-                    dev.addProperty("platform", settings.getPlatform());
-                }
-                if (settings.getDeviceId() != null) {
-                    dev.addProperty("deviceId", settings.getDeviceId());
-                }
-                HttpUrl url = rest.url("users", uid.trim(), "auth_tokens").build();
-                Rest.Answer a;
-                try {
-                    a = rest.call("POST", url, Rest.json(dev), null, authKey);
-                } catch (ParleyException e) {
-                    events.login(null, e);
-                    throw e;
-                }
-                return loginNow(Json.str(a.obj(), "authToken"));
-            }
-        });
-    }
-
-    private User loginNow(String token) throws ParleyException {
-        User u;
-        try {
-            u = User.fromJson(rest.call("GET", rest.url("me").build(), null, token, null).obj());
-            synchronized (lock) {
-                authToken = token;
-                me = u;
-            }
-            if (settings.shouldAutoEstablishSocketConnection()) {
-                realtime.initCursor();
-                realtime.start(null);
-            }
-        } catch (ParleyException e) {
-            events.login(null, e);
-            throw e;
-        }
-        events.login(u, null);
-        return u;
+    public void login(String uid, String authKey, Parley.CallbackListener<User> cb) {
+        UsersApi.login(this, uid, authKey, cb);
     }
 
     /** Logs out: the auth token stops working at once and the WebSocket closes. */
     public void logout(Parley.CallbackListener<String> cb) {
-        async(cb, new Task<String>() {
-            @Override
-            public String run() throws ParleyException {
-                realtime.stop();
-                try {
-                    rest.call("DELETE", rest.url("me").build(), null, requireToken(), null);
-                } catch (ParleyException e) {
-                    events.logout(e);
-                    throw e;
-                }
-                synchronized (lock) {
-                    authToken = null;
-                    me = null;
-                }
-                events.logout(null);
-                return "logged out";
-            }
-        });
+        UsersApi.logout(this, cb);
     }
 
     /** The user as login found them, or null. */
@@ -291,66 +230,21 @@ public final class ParleyClient {
     }
 
     /** Changes the logged-in user's profile (name, avatar, link, statusMessage, metadata, tags). */
-    public void updateCurrentUserDetails(final User user, Parley.CallbackListener<User> cb) {
-        async(cb, new Task<User>() {
-            @Override
-            public User run() throws ParleyException {
-                JsonObject body = user.toJson();
-                body.remove("uid");
-                User u = User.fromJson(send("PUT", rest.url("me").build(), body).obj());
-                synchronized (lock) {
-                    me = u;
-                }
-                return u;
-            }
-        });
+    public void updateCurrentUserDetails(User user, Parley.CallbackListener<User> cb) {
+        UsersApi.updateMe(this, user, cb);
     }
 
-    public void getUser(final String uid, Parley.CallbackListener<User> cb) {
-        async(cb, new Task<User>() {
-            @Override
-            public User run() throws ParleyException {
-                return User.fromJson(get(rest.url("users", uid).build()).obj());
-            }
-        });
+    public void getUser(String uid, Parley.CallbackListener<User> cb) {
+        UsersApi.getUser(this, uid, cb);
     }
 
     /** Blocks users; the answer maps each uid to "success" or the error code that refused it. */
-    public void blockUsers(final List<String> uids, Parley.CallbackListener<HashMap<String, String>> cb) {
-        blocks("POST", uids, cb);
+    public void blockUsers(List<String> uids, Parley.CallbackListener<HashMap<String, String>> cb) {
+        UsersApi.blocks(this, "POST", uids, cb);
     }
 
-    public void unblockUsers(final List<String> uids, Parley.CallbackListener<HashMap<String, String>> cb) {
-        blocks("DELETE", uids, cb);
-    }
-
-    private void blocks(final String method, final List<String> uids, Parley.CallbackListener<HashMap<String, String>> cb) {
-        async(cb, new Task<HashMap<String, String>>() {
-            @Override
-            public HashMap<String, String> run() throws ParleyException {
-                JsonObject body = new JsonObject();
-                body.add("blockedUids", Json.array(uids));
-                return bulk(send(method, rest.url("blockedusers").build(), body).obj());
-            }
-        });
-    }
-
-    /** Reads a bulk answer: uid → "success", or the uid's error code. */
-    static HashMap<String, String> bulk(JsonObject o) {
-        HashMap<String, String> out = new HashMap<String, String>();
-        for (Map.Entry<String, JsonElement> e : o.entrySet()) {
-            if (!e.getValue().isJsonObject()) {
-                continue;
-            }
-            JsonObject r = e.getValue().getAsJsonObject();
-            if (Json.bool(r, "success")) {
-                out.put(e.getKey(), "success");
-            } else {
-                String code = Json.str(Json.obj(r, "error"), "code");
-                out.put(e.getKey(), code == null ? "error" : code);
-            }
-        }
-        return out;
+    public void unblockUsers(List<String> uids, Parley.CallbackListener<HashMap<String, String>> cb) {
+        UsersApi.blocks(this, "DELETE", uids, cb);
     }
 
     // ---- the connection ----
@@ -436,38 +330,15 @@ public final class ParleyClient {
     // ---- signals on the socket ----
 
     public void startTyping(TypingIndicator t) {
-        typing(t, "started");
+        Signals.typing(this, t, "started");
     }
 
     public void endTyping(TypingIndicator t) {
-        typing(t, "ended");
-    }
-
-    private void typing(TypingIndicator t, String action) {
-        JsonObject body = new JsonObject();
-        body.addProperty("action", action);
-        if (t.getMetadata() != null) {
-            body.add("metadata", t.getMetadata());
-        }
-        frame("typing_indicator", t.getReceiverId(), t.getReceiverType(), body);
+        Signals.typing(this, t, "ended");
     }
 
     public void sendTransientMessage(TransientMessage m) {
-        JsonObject body = new JsonObject();
-        body.add("data", m.getData() == null ? new JsonObject() : m.getData());
-        frame("transient_message", m.getReceiverId(), m.getReceiverType(), body);
-    }
-
-    private void frame(String type, String receiver, String receiverType, JsonObject body) {
-        JsonObject f = new JsonObject();
-        f.addProperty("type", type);
-        f.addProperty("receiver", receiver);
-        f.addProperty("receiverType", receiverType);
-        f.add("body", body);
-        if (!realtime.send(f)) {
-            events.frameError(new ParleyException(ParleyException.ERR_NOT_CONNECTED,
-                    "the WebSocket is not connected: " + type + " not sent"));
-        }
+        Signals.transientMessage(this, m);
     }
 
     /** An attachment's URL made absolute against the base URL (uploaded files' URLs are relative). */
@@ -661,6 +532,25 @@ public final class ParleyClient {
     /** How many users of the app are online now. */
     public void getOnlineUserCount(Parley.CallbackListener<Integer> cb) {
         ExtrasApi.onlineUserCount(this, cb);
+    }
+
+    /** How many members of each group are online now: guid → count (as CometChat's getOnlineGroupMemberCount). */
+    public void getOnlineGroupMemberCount(List<String> guids, Parley.CallbackListener<HashMap<String, Integer>> cb) {
+        ExtrasApi.onlineGroupMemberCount(this, guids, cb);
+    }
+
+    /** Follows the thread of a message (one with no reply yet too): it shows in {@link ThreadsRequest}s participatedByMe. */
+    public void subscribeToThread(long parentMessageId, Parley.CallbackListener<String> cb) {
+        GroupsApi.simple(this, "POST", threadSubscription(parentMessageId), null, cb);
+    }
+
+    /** Stops following a thread, until the user replies there or is mentioned there again. */
+    public void unsubscribeFromThread(long parentMessageId, Parley.CallbackListener<String> cb) {
+        GroupsApi.simple(this, "DELETE", threadSubscription(parentMessageId), null, cb);
+    }
+
+    private HttpUrl threadSubscription(long id) {
+        return rest.url("messages", String.valueOf(id), "thread", "subscription").build();
     }
 
     /** Who received and read a group message: for its sender; a delivered and a read receipt per member. */

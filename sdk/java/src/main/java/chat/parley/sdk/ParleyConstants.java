@@ -5,6 +5,12 @@ public final class ParleyConstants {
     private ParleyConstants() {
     }
 
+    /**
+     * How long after a received "started" with no "ended" the SDK calls onTypingEnded by itself
+     * (the typist may have dropped): 5 seconds, as docs/protocol.md advises.
+     */
+    public static final long TYPING_TIMEOUT_MS = 5000;
+
     public static final String RECEIVER_TYPE_USER = "user";
     public static final String RECEIVER_TYPE_GROUP = "group";
 

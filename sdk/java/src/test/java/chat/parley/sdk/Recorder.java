@@ -10,6 +10,8 @@ final class Recorder {
         final String kind;
         final Object value;
         final Object[] more;
+        /** When it was recorded (System.nanoTime). */
+        final long at = System.nanoTime();
 
         Ev(String kind, Object value, Object... more) {
             this.kind = kind;
@@ -39,6 +41,16 @@ final class Recorder {
             }
         }
         return out;
+    }
+
+    /** The event of kind whose value is v (the same object), or null. */
+    synchronized Ev find(String kind, Object v) {
+        for (Ev e : evs) {
+            if (e.kind.equals(kind) && e.value == v) {
+                return e;
+            }
+        }
+        return null;
     }
 
     synchronized int count(String kind) {
@@ -93,10 +105,13 @@ final class Recorder {
                 add("scopeChanged", a, by, u, to, from, g);
             }
             @Override public void onMemberAddedToGroup(Action a, User by, User u, Group g) { add("added", a, by, u, g); }
+            @Override public void onGroupUpdated(Group g) { add("groupUpdated", g); }
+            @Override public void onGroupDeleted(Group g) { add("groupDeleted", g); }
         });
         c.addUserListener("rec", new Parley.UserListener() {
             @Override public void onUserOnline(User u) { add("online", u); }
             @Override public void onUserOffline(User u) { add("offline", u); }
+            @Override public void onUserUpdated(User u) { add("userUpdated", u); }
         });
         c.addConnectionListener("rec", new Parley.ConnectionListener() {
             @Override public void onConnecting() { add("connecting", null); }
