@@ -254,3 +254,31 @@ test('at phone size (375×667) no page scrolls sideways', { skip }, async (t) =>
     assert.deepEqual(wide, []);
   }, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
 });
+
+test('the message browser shows a conversation; "open as this user" opens the demo signed in', { skip }, async (t) => {
+  const asKey = { appid: server.appId, apikey: server.restKey, 'Content-Type': 'application/json' };
+  for (const [uid, name] of [['frank', 'Frank'], ['gina', 'Gina']]) {
+    await fetch(`${server.url}/v3/users`, { method: 'POST', headers: asKey, body: JSON.stringify({ uid, name }) });
+  }
+  await fetch(`${server.url}/v3/messages`, { method: 'POST', headers: { ...asKey, onBehalfOf: 'frank' },
+    body: JSON.stringify({ receiver: 'gina', receiverType: 'user', data: { text: 'hello gina' } }) });
+  await withPage(t, browser, async (page) => {
+    await signIn(page);
+    await page.getByLabel('App the pages act in').selectOption(server.appId);
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByRole('list', { name: 'Users' }).getByRole('button', { name: /frank/ }).click();
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Gina/ }).click();
+    await page.getByRole('log', { name: 'Messages with Gina' }).getByText('hello gina').waitFor();
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Manage frank' }).click();
+    const [demo] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open as this user' }).click()]);
+    const u = new URL(demo.url());
+    assert.equal(u.pathname, '/demo/');
+    const frag = new URLSearchParams(u.hash.slice(1));
+    assert.equal(frag.get('appId'), server.appId);
+    const me = await fetch(`${server.url}/v3/me`, { headers: { appid: server.appId, authtoken: frag.get('authToken') ?? '' } });
+    assert.equal((await me.json()).data?.uid, 'frank', 'the fragment\'s token is frank\'s');
+    await demo.close();
+  });
+});
