@@ -86,6 +86,7 @@ func (s *Server) routes() {
 	s.callRoutes() // API.md §7
 	s.pushRoutes()
 	s.webhookRoutes() // API.md §8
+	s.operatorRoutes()
 
 	if s.rt != nil { // API.md §9; the hub authenticates with the first frame
 		m.Handle("GET /v3/ws", s.rt)

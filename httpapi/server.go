@@ -49,6 +49,9 @@ type Config struct {
 	// Zero BodyTimeout: no minimum. See slowbody.go.
 	BodyTimeout  time.Duration
 	BodyMinBytes int64
+	// EventsHeartbeat is how often an idle event stream (GET /v3/events)
+	// sends a heartbeat; DefaultEventsHeartbeat when 0.
+	EventsHeartbeat time.Duration
 }
 
 // DefaultMaxUploadBody is the multipart body limit when Config leaves it 0.
@@ -73,13 +76,19 @@ type Server struct {
 	bodyTimeout time.Duration
 	bodyMin     int64
 	pages       pageBufs // see pagejson.go
+	heartbeat   time.Duration
+	streams     streams // see operator.go
 }
 
 // New returns the API handler.
 func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, store: cfg.Store, log: cfg.Logger, cors: cfg.CORSOrigins,
 		maxBody: cfg.MaxBody, maxUp: cfg.MaxUploadBody, rt: cfg.Realtime, mux: &routeMux{ServeMux: http.NewServeMux()},
-		limits: cfg.Limits, ipHeader: cfg.ClientIPHeader, bodyTimeout: cfg.BodyTimeout, bodyMin: max(1, cfg.BodyMinBytes)}
+		limits: cfg.Limits, ipHeader: cfg.ClientIPHeader, bodyTimeout: cfg.BodyTimeout, bodyMin: max(1, cfg.BodyMinBytes),
+		heartbeat: cfg.EventsHeartbeat, streams: streams{closing: make(chan struct{})}}
+	if s.heartbeat <= 0 {
+		s.heartbeat = DefaultEventsHeartbeat
+	}
 	if s.maxUp == 0 {
 		s.maxUp = DefaultMaxUploadBody
 	}

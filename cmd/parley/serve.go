@@ -172,6 +172,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// and the idle timeout stop slow and idle clients instead.
 	m.server = &http.Server{Handler: handler, ReadHeaderTimeout: m.Config.HeaderTimeout, IdleTimeout: m.Config.IdleTimeout,
 		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	m.server.RegisterOnShutdown(api.CloseStreams) // event streams never go idle
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(m.listener) }()
 	// The queue a stopped server left is sent on from where it was.
