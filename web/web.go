@@ -166,8 +166,11 @@ func servable(name string) bool {
 			return false
 		}
 	}
-	base := path.Base(name)
-	return !strings.HasPrefix(base, "package") && !strings.HasPrefix(base, "tsconfig")
+	switch base := path.Base(name); {
+	case base == "package.json", base == "package-lock.json", strings.HasPrefix(base, "tsconfig"):
+		return false
+	}
+	return true
 }
 
 // ServeHTTP serves GET and HEAD of the files under Prefixes; a path ending

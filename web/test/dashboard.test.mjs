@@ -255,7 +255,7 @@ test('at phone size (375×667) no page scrolls sideways', { skip }, async (t) =>
   }, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
 });
 
-test('the message browser shows a conversation; "open as this user" opens the demo signed in', { skip }, async (t) => {
+test('the message browser shows a conversation; "open as this user" opens /demo/ with that user\'s token in the fragment', { skip }, async (t) => {
   const asKey = { appid: server.appId, apikey: server.restKey, 'Content-Type': 'application/json' };
   for (const [uid, name] of [['frank', 'Frank'], ['gina', 'Gina']]) {
     await fetch(`${server.url}/v3/users`, { method: 'POST', headers: asKey, body: JSON.stringify({ uid, name }) });
