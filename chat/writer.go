@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/parleychat/parley"
 )
@@ -46,6 +47,10 @@ type writer struct {
 	syncLog    func(ctx context.Context) error
 	synced     chan committedBatch
 	syncerDone chan struct{}
+	// inFlight counts the batches handed to the syncer and not yet
+	// answered; syncIdle gets a token when it falls to zero.
+	inFlight atomic.Int64
+	syncIdle chan struct{}
 
 	// batches transactions committed (or tried), the writes they ran, and
 	// the writes run again alone after their batch failed.
@@ -60,6 +65,12 @@ type writeJob struct {
 
 // maxBatch bounds the writes one transaction takes.
 const maxBatch = 512
+
+// pipelineAfter is how long a new batch waits for the sync in flight
+// before it starts anyway: a sync that ends sooner lets the jobs queued
+// meanwhile join the batch (bigger batches cost less per write); a slower
+// one (a disk busy elsewhere) no longer holds the writer up.
+const pipelineAfter = time.Millisecond
 
 // maxUnsynced bounds the batches committed and waiting for their sync: past
 // it the writer waits for the disk instead of committing more.
@@ -93,7 +104,7 @@ var errClosed = &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeUna
 // newWriter starts a writer; opts set its hooks before it starts.
 func newWriter(st parley.Store, log *slog.Logger, opts ...func(*writer)) *writer {
 	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{}),
-		synced: make(chan committedBatch, maxUnsynced), syncerDone: make(chan struct{})}
+		synced: make(chan committedBatch, maxUnsynced), syncerDone: make(chan struct{}), syncIdle: make(chan struct{}, 1)}
 	w.unsynced = st.InTx
 	if ls, ok := st.(logSyncer); ok {
 		w.unsynced, w.syncLog = ls.InTxUnsynced, ls.SyncLog
@@ -168,6 +179,7 @@ func (w *writer) loop() {
 			w.drain()
 			return
 		}
+		w.awaitSync()
 	fill:
 		for len(batch) < maxBatch {
 			select {
@@ -212,7 +224,25 @@ func (w *writer) commit(batch []*writeJob) {
 			errs[i] = err
 		}
 	}
+	w.inFlight.Add(1)
 	w.synced <- committedBatch{jobs: batch, errs: errs, enqueued: enqueued}
+}
+
+// awaitSync gives the sync in flight, if any, up to pipelineAfter to end
+// before the next batch starts.
+func (w *writer) awaitSync() {
+	if w.syncLog == nil || w.inFlight.Load() == 0 {
+		return
+	}
+	t := time.NewTimer(pipelineAfter)
+	defer t.Stop()
+	for w.inFlight.Load() > 0 {
+		select {
+		case <-w.syncIdle: // maybe a token of an earlier round: look again
+		case <-t.C:
+			return
+		}
+	}
 }
 
 // syncer answers the committed batches once the log is synced: one sync
@@ -255,6 +285,12 @@ func (w *writer) syncer() {
 		}
 		if enqueued && err == nil && w.committed != nil {
 			w.committed()
+		}
+		if w.inFlight.Add(-int64(len(pending))) == 0 {
+			select {
+			case w.syncIdle <- struct{}{}:
+			default:
+			}
 		}
 		clear(pending) // drop the jobs
 	}
