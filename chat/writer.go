@@ -19,7 +19,8 @@ import (
 // write transaction. With a store that can commit before the sync
 // (logSyncer) the sync runs on a goroutine of its own while the next batch
 // runs, and one sync serves every batch committed while the last one ran;
-// a write is answered only after the sync that follows its commit.
+// a write is answered only after the sync that follows its commit. A batch
+// with nothing queued behind it is synced by the writer itself.
 //
 // Each job runs under a savepoint of the batch's transaction. A job that
 // fails by a rule (a *parley.Error not of KindInternal) or panics is rolled
@@ -224,8 +225,15 @@ func (w *writer) commit(batch []*writeJob) {
 			errs[i] = err
 		}
 	}
+	cb := committedBatch{jobs: batch, errs: errs, enqueued: enqueued}
+	if w.syncLog == nil || (len(w.jobs) == 0 && w.inFlight.Load() == 0) {
+		// Nothing waits behind this batch (and no earlier one waits for
+		// its sync): sync here, sparing the hand-off to the syncer.
+		w.finish([]committedBatch{cb})
+		return
+	}
 	w.inFlight.Add(1)
-	w.synced <- committedBatch{jobs: batch, errs: errs, enqueued: enqueued}
+	w.synced <- cb
 }
 
 // awaitSync gives the sync in flight, if any, up to pipelineAfter to end
@@ -265,27 +273,7 @@ func (w *writer) syncer() {
 				break more
 			}
 		}
-		var err error
-		if w.syncLog != nil {
-			if err = w.syncLog(context.Background()); err != nil {
-				w.log.Error("chat: syncing the committed writes failed", "err", err)
-				err = parley.Internal(fmt.Errorf("chat: sync: %w", err))
-			}
-		}
-		enqueued := false
-		for _, cb := range pending {
-			for i, j := range cb.jobs {
-				if cb.errs[i] == nil && err != nil {
-					// Committed, but maybe not on disk: not acknowledged.
-					cb.errs[i] = err
-				}
-				j.err <- cb.errs[i]
-			}
-			enqueued = enqueued || cb.enqueued
-		}
-		if enqueued && err == nil && w.committed != nil {
-			w.committed()
-		}
+		w.finish(pending)
 		if w.inFlight.Add(-int64(len(pending))) == 0 {
 			select {
 			case w.syncIdle <- struct{}{}:
@@ -293,6 +281,32 @@ func (w *writer) syncer() {
 			}
 		}
 		clear(pending) // drop the jobs
+	}
+}
+
+// finish syncs the log and answers the jobs of the committed batches, and
+// calls committed when one of them queued webhook deliveries.
+func (w *writer) finish(batches []committedBatch) {
+	var err error
+	if w.syncLog != nil {
+		if err = w.syncLog(context.Background()); err != nil {
+			w.log.Error("chat: syncing the committed writes failed", "err", err)
+			err = parley.Internal(fmt.Errorf("chat: sync: %w", err))
+		}
+	}
+	enqueued := false
+	for _, cb := range batches {
+		for i, j := range cb.jobs {
+			if cb.errs[i] == nil && err != nil {
+				// Committed, but maybe not on disk: not acknowledged.
+				cb.errs[i] = err
+			}
+			j.err <- cb.errs[i]
+		}
+		enqueued = enqueued || cb.enqueued
+	}
+	if enqueued && err == nil && w.committed != nil {
+		w.committed()
 	}
 }
 
