@@ -16,8 +16,8 @@ import (
 // queue up while a transaction runs; the next transaction takes every
 // queued write (up to maxBatch) and commits them together, with one sync to
 // disk. Ids stay dense and in commit order because one goroutine owns the
-// write transaction. With a store that can commit before the sync
-// (logSyncer) the sync runs on a goroutine of its own while the next batch
+// write transaction. Optionally (withPipeline), with a store that can
+// commit before the sync (logSyncer), the sync runs on a goroutine of its own while the next batch
 // runs, and one sync serves every batch committed while the last one ran;
 // a write is answered only after the sync that follows its commit. A batch
 // with nothing queued behind it is synced by the writer itself.
@@ -41,6 +41,8 @@ type writer struct {
 	done        chan struct{}
 	once        sync.Once
 
+	// pipeline: sync beside the next batch when the store can (withPipeline).
+	pipeline bool
 	// unsynced, when the store has it, commits a batch without waiting for
 	// the disk, and syncLog syncs what was committed (see logSyncer); the
 	// syncer goroutine answers committed batches from synced once synced.
@@ -106,16 +108,22 @@ var errClosed = &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeUna
 func newWriter(st parley.Store, log *slog.Logger, opts ...func(*writer)) *writer {
 	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{}),
 		synced: make(chan committedBatch, maxUnsynced), syncerDone: make(chan struct{}), syncIdle: make(chan struct{}, 1)}
-	w.unsynced = st.InTx
-	if ls, ok := st.(logSyncer); ok {
-		w.unsynced, w.syncLog = ls.InTxUnsynced, ls.SyncLog
-	}
 	for _, o := range opts {
 		o(w)
+	}
+	w.unsynced = st.InTx
+	if ls, ok := st.(logSyncer); ok && w.pipeline {
+		w.unsynced, w.syncLog = ls.InTxUnsynced, ls.SyncLog
 	}
 	go w.syncer()
 	go w.loop()
 	return w
+}
+
+// withPipeline lets the writer pipeline its syncs when the store can
+// (logSyncer).
+func withPipeline(on bool) func(*writer) {
+	return func(w *writer) { w.pipeline = on }
 }
 
 // withHooks sets a writer's afterAppend and committed.

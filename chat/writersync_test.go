@@ -33,7 +33,7 @@ func newGatedWriter(t *testing.T, fail error) (*writer, *gatedSync) {
 	t.Helper()
 	st := &gatedSync{Store: newTestStore(t), gate: make(chan struct{}), fail: fail}
 	var logs syncbuf.Buffer
-	w := newWriter(st, slog.New(slog.NewTextHandler(&logs, nil)))
+	w := newWriter(st, slog.New(slog.NewTextHandler(&logs, nil)), withPipeline(true))
 	t.Cleanup(func() {
 		close(st.gate)
 		w.close()

@@ -33,6 +33,7 @@ type Config struct {
 	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
 	DebugAddr     string        // --debug-addr, PARLEY_DEBUG_ADDR: net/http/pprof; empty: off
+	PipelineSyncs bool          // --pipeline-syncs, PARLEY_PIPELINE_SYNCS: the message writer syncs beside its next batch
 
 	// Connections.
 	HeaderTimeout time.Duration // --header-timeout, PARLEY_HEADER_TIMEOUT: to read a request's headers
@@ -144,6 +145,8 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	str(fs, &c.LogLevel, "log-level", "PARLEY_LOG_LEVEL", "log level: debug, info, warn or error")
 	str(fs, &c.DebugAddr, "debug-addr", "PARLEY_DEBUG_ADDR",
 		"address for net/http/pprof (/debug/pprof/), e.g. 127.0.0.1:6060; keep it private; empty: off")
+	p.boolean(&c.PipelineSyncs, "pipeline-syncs", "PARLEY_PIPELINE_SYNCS",
+		"the message writer commits a batch before the log is synced and syncs it beside the next (a send is still answered once synced; others may read it a moment before)")
 	p.count(&c.MaxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes", 1)
 	p.count(&c.MaxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes", 1)
 	p.count(&c.MaxUploadBody, "max-upload-body", "PARLEY_MAX_UPLOAD_BODY",
