@@ -68,6 +68,11 @@ type Config struct {
 	// (DefaultModerationTimeout when zero); past it the app's
 	// rejectOnFailure setting decides.
 	ModerationTimeout time.Duration
+	// PipelineSyncs lets the message writer commit a batch before the
+	// write-ahead log is synced and sync it beside the next batch (see
+	// logSyncer in writer.go); a send is still answered only once synced.
+	// Off: each batch commits and syncs before the next begins.
+	PipelineSyncs bool
 }
 
 // Service carries out every operation of Parley.
@@ -115,7 +120,7 @@ func New(cfg Config) *Service {
 	if s.maxUpload == 0 {
 		s.maxUpload = DefaultMaxUpload
 	}
-	s.writer = newWriter(cfg.Store, s.log, withHooks(s.hookMessages, s.notifyDeliveries))
+	s.writer = newWriter(cfg.Store, s.log, withHooks(s.hookMessages, s.notifyDeliveries), withPipeline(cfg.PipelineSyncs))
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/parleychat/parley"
 )
@@ -15,7 +16,11 @@ import (
 // queue up while a transaction runs; the next transaction takes every
 // queued write (up to maxBatch) and commits them together, with one sync to
 // disk. Ids stay dense and in commit order because one goroutine owns the
-// write transaction.
+// write transaction. Optionally (withPipeline), with a store that can
+// commit before the sync (logSyncer), the sync runs on a goroutine of its own while the next batch
+// runs, and one sync serves every batch committed while the last one ran;
+// a write is answered only after the sync that follows its commit. A batch
+// with nothing queued behind it is synced by the writer itself.
 //
 // Each job runs under a savepoint of the batch's transaction. A job that
 // fails by a rule (a *parley.Error not of KindInternal) or panics is rolled
@@ -36,6 +41,20 @@ type writer struct {
 	done        chan struct{}
 	once        sync.Once
 
+	// pipeline: sync beside the next batch when the store can (withPipeline).
+	pipeline bool
+	// unsynced, when the store has it, commits a batch without waiting for
+	// the disk, and syncLog syncs what was committed (see logSyncer); the
+	// syncer goroutine answers committed batches from synced once synced.
+	unsynced   func(ctx context.Context, fn func(tx parley.Tx) error) error
+	syncLog    func(ctx context.Context) error
+	synced     chan committedBatch
+	syncerDone chan struct{}
+	// inFlight counts the batches handed to the syncer and not yet
+	// answered; syncIdle gets a token when it falls to zero.
+	inFlight atomic.Int64
+	syncIdle chan struct{}
+
 	// batches transactions committed (or tried), the writes they ran, and
 	// the writes run again alone after their batch failed.
 	batches, writes, retries atomic.Int64
@@ -50,18 +69,61 @@ type writeJob struct {
 // maxBatch bounds the writes one transaction takes.
 const maxBatch = 512
 
+// pipelineAfter is how long a new batch waits for the sync in flight
+// before it starts anyway: a sync that ends sooner lets the jobs queued
+// meanwhile join the batch (bigger batches cost less per write); a slower
+// one (a disk busy elsewhere) no longer holds the writer up.
+const pipelineAfter = time.Millisecond
+
+// maxUnsynced bounds the batches committed and waiting for their sync: past
+// it the writer waits for the disk instead of committing more.
+const maxUnsynced = 64
+
+// logSyncer is a store whose transactions can commit without waiting for
+// the sync of the log to disk (store/sqlite: InTxUnsynced, SyncLog). The
+// writer then pipelines: while one goroutine syncs the batches committed
+// so far, the writer runs the next, and a batch's writes are answered only
+// once a sync that began after their commit returned, so that no write is
+// acknowledged before it is durable. Without it each batch commits and
+// syncs in InTx before the next begins.
+type logSyncer interface {
+	InTxUnsynced(ctx context.Context, fn func(tx parley.Tx) error) error
+	SyncLog(ctx context.Context) error
+}
+
+// committedBatch is a batch whose transaction ended, waiting for the sync
+// before its jobs are answered.
+type committedBatch struct {
+	jobs []*writeJob
+	errs []error
+	// enqueued: webhook deliveries were queued (committed is called).
+	enqueued bool
+}
+
 // errClosed answers writes after Close, and those still queued at Close.
 var errClosed = &parley.Error{Kind: parley.KindUnavailable, Code: parley.CodeUnavailable,
 	Message: "the server is shutting down; try again"}
 
 // newWriter starts a writer; opts set its hooks before it starts.
 func newWriter(st parley.Store, log *slog.Logger, opts ...func(*writer)) *writer {
-	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &writer{store: st, log: log, jobs: make(chan *writeJob, maxBatch), stop: make(chan struct{}), done: make(chan struct{}),
+		synced: make(chan committedBatch, maxUnsynced), syncerDone: make(chan struct{}), syncIdle: make(chan struct{}, 1)}
 	for _, o := range opts {
 		o(w)
 	}
+	w.unsynced = st.InTx
+	if ls, ok := st.(logSyncer); ok && w.pipeline {
+		w.unsynced, w.syncLog = ls.InTxUnsynced, ls.SyncLog
+	}
+	go w.syncer()
 	go w.loop()
 	return w
+}
+
+// withPipeline lets the writer pipeline its syncs when the store can
+// (logSyncer).
+func withPipeline(on bool) func(*writer) {
+	return func(w *writer) { w.pipeline = on }
 }
 
 // withHooks sets a writer's afterAppend and committed.
@@ -105,7 +167,10 @@ func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx parley.
 
 func (w *writer) loop() {
 	defer close(w.done)
-	batch := make([]*writeJob, 0, maxBatch)
+	defer func() {
+		close(w.synced) // the syncer answers what was committed, then stops
+		<-w.syncerDone
+	}()
 	for {
 		// A Close wins over queued jobs: they fail rather than start.
 		select {
@@ -114,13 +179,16 @@ func (w *writer) loop() {
 			return
 		default:
 		}
+		// A new slice each batch: the syncer holds the last ones.
+		batch := make([]*writeJob, 0, 16)
 		select {
 		case j := <-w.jobs:
-			batch = append(batch[:0], j)
+			batch = append(batch, j)
 		case <-w.stop:
 			w.drain()
 			return
 		}
+		w.awaitSync()
 	fill:
 		for len(batch) < maxBatch {
 			select {
@@ -148,11 +216,11 @@ func (w *writer) drain() {
 	}
 }
 
-// commit runs a batch in one transaction and answers its jobs; when the
-// transaction fails, it runs each job again alone.
+// commit runs a batch in one transaction and hands its jobs' outcomes to
+// the syncer; when the transaction fails, it runs each job again alone.
 func (w *writer) commit(batch []*writeJob) {
 	errs := make([]error, len(batch))
-	err := w.runBatch(batch, errs)
+	enqueued, err := w.runBatch(batch, errs)
 	if err != nil && len(batch) > 1 {
 		w.retries.Add(int64(len(batch)))
 		for _, j := range batch {
@@ -160,27 +228,110 @@ func (w *writer) commit(batch []*writeJob) {
 		}
 		return
 	}
-	for i, j := range batch {
-		if err != nil {
+	if err != nil {
+		for i := range errs {
 			errs[i] = err
 		}
-		j.err <- errs[i]
+	}
+	cb := committedBatch{jobs: batch, errs: errs, enqueued: enqueued}
+	if w.syncLog == nil || (len(w.jobs) == 0 && w.inFlight.Load() == 0) {
+		// Nothing waits behind this batch (and no earlier one waits for
+		// its sync): sync here, sparing the hand-off to the syncer.
+		w.finish([]committedBatch{cb})
+		return
+	}
+	w.inFlight.Add(1)
+	w.synced <- cb
+}
+
+// awaitSync gives the sync in flight, if any, up to pipelineAfter to end
+// before the next batch starts.
+func (w *writer) awaitSync() {
+	if w.syncLog == nil || w.inFlight.Load() == 0 {
+		return
+	}
+	t := time.NewTimer(pipelineAfter)
+	defer t.Stop()
+	for w.inFlight.Load() > 0 {
+		select {
+		case <-w.syncIdle: // maybe a token of an earlier round: look again
+		case <-t.C:
+			return
+		}
+	}
+}
+
+// syncer answers the committed batches once the log is synced: one sync
+// for all the batches that committed while the last sync ran. It stops
+// when the writer's loop closes synced, having answered every batch.
+func (w *writer) syncer() {
+	defer close(w.syncerDone)
+	var pending []committedBatch
+	for first := range w.synced {
+		pending = append(pending[:0], first)
+	more:
+		for {
+			select {
+			case cb, ok := <-w.synced:
+				if !ok {
+					break more
+				}
+				pending = append(pending, cb)
+			default:
+				break more
+			}
+		}
+		w.finish(pending)
+		if w.inFlight.Add(-int64(len(pending))) == 0 {
+			select {
+			case w.syncIdle <- struct{}{}:
+			default:
+			}
+		}
+		clear(pending) // drop the jobs
+	}
+}
+
+// finish syncs the log and answers the jobs of the committed batches, and
+// calls committed when one of them queued webhook deliveries.
+func (w *writer) finish(batches []committedBatch) {
+	var err error
+	if w.syncLog != nil {
+		if err = w.syncLog(context.Background()); err != nil {
+			w.log.Error("chat: syncing the committed writes failed", "err", err)
+			err = parley.Internal(fmt.Errorf("chat: sync: %w", err))
+		}
+	}
+	enqueued := false
+	for _, cb := range batches {
+		for i, j := range cb.jobs {
+			if cb.errs[i] == nil && err != nil {
+				// Committed, but maybe not on disk: not acknowledged.
+				cb.errs[i] = err
+			}
+			j.err <- cb.errs[i]
+		}
+		enqueued = enqueued || cb.enqueued
+	}
+	if enqueued && err == nil && w.committed != nil {
+		w.committed()
 	}
 }
 
 // runBatch runs the jobs of a batch in one transaction, setting each job's
-// outcome in errs, and returns the transaction's error.
-func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
+// outcome in errs, and returns the transaction's error and whether it
+// queued webhook deliveries.
+func (w *writer) runBatch(jobs []*writeJob, errs []error) (enqueued bool, err error) {
 	defer func() {
 		// A panic outside the jobs (the batch's append, the commit): the
 		// transaction rolled back; fail the batch as a store failure.
 		if p := recover(); p != nil {
-			err = w.panicked(context.Background(), p)
+			enqueued, err = false, w.panicked(context.Background(), p)
 		}
 	}()
 	ctx := context.Background()
 	var b *batch
-	err = w.store.InTx(ctx, func(stx parley.Tx) error {
+	err = w.unsynced(ctx, func(stx parley.Tx) error {
 		b = &batch{memo: map[string]any{}, afterAppend: w.afterAppend}
 		for i, j := range jobs {
 			if err := j.ctx.Err(); err != nil {
@@ -194,10 +345,7 @@ func (w *writer) runBatch(jobs []*writeJob, errs []error) (err error) {
 		}
 		return (&batchTx{Tx: stx, batch: b}).flush(ctx)
 	})
-	if err == nil && b.enqueued && w.committed != nil {
-		w.committed()
-	}
-	return err
+	return err == nil && b.enqueued, err
 }
 
 // jobFailed carries a job's own failure out of its savepoint, telling it

@@ -35,6 +35,7 @@ import (
 //	PARLEY_BENCH_READERS   concurrent readers of BenchmarkRESTHistory (16)
 //	PARLEY_BENCH_MESSAGES  messages BenchmarkRESTHistory stores (100,000)
 //	PARLEY_BENCH_DATA      a data directory that keeps the seeded history between runs
+//	PARLEY_PIPELINE_SYNCS  true: the server pipelines its syncs (parley serve --pipeline-syncs)
 
 // benchEnv is a running server and the default app's credentials.
 type benchEnv struct {
@@ -66,6 +67,7 @@ func startBench(tb testing.TB, dir string, conns int) (*benchEnv, string) {
 	tb.Helper()
 	cfg := DefaultConfig()
 	cfg.Addr, cfg.DataDir = "127.0.0.1:0", dir
+	cfg.PipelineSyncs = os.Getenv("PARLEY_PIPELINE_SYNCS") == "true"
 	var out bytes.Buffer
 	m := NewMain(cfg, &out, io.Discard)
 	if err := m.Open(context.Background()); err != nil {

@@ -33,6 +33,7 @@ type Config struct {
 	LogLevel      string        // --log-level, PARLEY_LOG_LEVEL: debug | info | warn | error
 	ShutdownWait  time.Duration // --shutdown-timeout, PARLEY_SHUTDOWN_TIMEOUT
 	DebugAddr     string        // --debug-addr, PARLEY_DEBUG_ADDR: net/http/pprof; empty: off
+	PipelineSyncs bool          // --pipeline-syncs, PARLEY_PIPELINE_SYNCS: the message writer syncs beside its next batch
 
 	// Web pages (package web): the dashboard, the demo chat, the JS SDK.
 	NoWeb  bool   // --no-web, PARLEY_NO_WEB: serve no pages (404)
@@ -151,6 +152,8 @@ func parseConfig(args []string, help io.Writer) (Config, error) {
 	p.boolean(&c.NoWeb, "no-web", "PARLEY_NO_WEB", "serve no web pages: /dashboard/, /demo/, /sdk/ answer 404 (the API is unchanged)")
 	str(fs, &c.WebDir, "web-dir", "PARLEY_WEB_DIR",
 		"serve the web pages from this directory (a checkout's web/), read again on every request, instead of the embedded ones; for editing them")
+	p.boolean(&c.PipelineSyncs, "pipeline-syncs", "PARLEY_PIPELINE_SYNCS",
+		"the message writer commits a batch before the log is synced and syncs it beside the next (a send is still answered once synced; others may read it a moment before)")
 	p.count(&c.MaxBody, "max-body", "PARLEY_MAX_BODY", "request body limit in bytes", 1)
 	p.count(&c.MaxUpload, "max-upload", "PARLEY_MAX_UPLOAD", "largest file a message may carry, in bytes", 1)
 	p.count(&c.MaxUploadBody, "max-upload-body", "PARLEY_MAX_UPLOAD_BODY",

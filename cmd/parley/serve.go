@@ -122,7 +122,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	cfg := chat.Config{Store: st, Logger: m.Logger, Blobs: blobs, MaxUpload: m.Config.MaxUpload, Broker: m.Broker,
 		RingTimeout: m.Config.RingTimeout, NotifyDeliveries: m.Webhooks.Notify, Moderator: m.Webhooks,
-		ModerationTimeout: wh.ModerationTimeout}
+		ModerationTimeout: wh.ModerationTimeout, PipelineSyncs: m.Config.PipelineSyncs}
 	if m.Push != nil { // a nil *push.Dispatcher in the interface would not be nil
 		cfg.Push = m.Push
 	}

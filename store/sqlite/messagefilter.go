@@ -65,7 +65,9 @@ func (q *queries) messages(ctx context.Context, appID string, f parley.MessageFi
 // one conversation is read along messages_conversation, named: with both
 // ends of the id range bounded and the index not covering, the planner
 // would rather scan the app's whole log by the primary key. A thread (by
-// ParentID) is left to the planner, for messages_parent. A search beyond
+// ParentID) is read along messages_parent, named too: the planner would
+// rather scan the whole conversation in messages_conversation, which holds
+// every column (migration 0012), than seek a thread's few rows. A search beyond
 // one conversation is read from the full-text index (searchSQL); other
 // pages along the primary key. Either way the other fields are checked on
 // each message.
@@ -83,7 +85,10 @@ func messagesSQL(appID string, f parley.MessageFilter) (string, []any) {
 		return searchSQL(appID, f, match, w, dir), append(w.args, limit)
 	}
 	from := `messages m`
-	if f.ConversationID != "" && f.ParentID == 0 {
+	switch {
+	case f.ParentID > 0:
+		from += ` INDEXED BY messages_parent`
+	case f.ConversationID != "":
 		from += ` INDEXED BY messages_conversation`
 	}
 	return `SELECT ` + messageColumns + ` FROM ` + from + ` WHERE ` + strings.Join(w.sql, " AND ") +

@@ -138,7 +138,7 @@ func TestQueryPlans(t *testing.T) {
 	for _, tc := range []struct{ query, want string }{
 		{`SELECT * FROM messages WHERE app_id = 'a' AND id = 5`, `USING INDEX sqlite_autoindex_messages_1 (app_id=? AND id=?)`},
 		{`SELECT * FROM messages m WHERE m.app_id = 'a' AND m.conversation_id = 'c' ORDER BY m.id DESC LIMIT 50`,
-			`USING INDEX messages_conversation (app_id=? AND conversation_id=?)`},
+			`USING COVERING INDEX messages_conversation (app_id=? AND conversation_id=?)`},
 		{`SELECT * FROM messages m WHERE m.app_id = 'a' AND m.parent_id = 7 AND m.parent_id != 0 ORDER BY m.id LIMIT 50`,
 			`USING INDEX messages_parent (app_id=? AND parent_id=?)`},
 		{`SELECT guid FROM memberships WHERE app_id = 'a' AND uid = 'u' AND left_id IS NULL ORDER BY guid`,

@@ -59,7 +59,7 @@ func TestMessagingQueryPlans(t *testing.T) {
 	t.Parallel()
 	s := newStore(t).(*Store)
 	type F = parley.MessageFilter
-	const byConversation = `SEARCH m USING INDEX messages_conversation (app_id=? AND conversation_id=?`
+	const byConversation = `SEARCH m USING COVERING INDEX messages_conversation (app_id=? AND conversation_id=?`
 	for _, tc := range []struct {
 		name string
 		f    F
@@ -92,7 +92,7 @@ func TestMessagingQueryPlans(t *testing.T) {
 		[]string{`USING INDEX messages_muid (app_id=? AND sender=? AND muid=?)`})
 
 	unread := []string{
-		`SEARCH m USING INDEX messages_conversation (app_id=? AND conversation_id=? AND id>?)`,
+		`SEARCH m USING COVERING INDEX messages_conversation (app_id=? AND conversation_id=? AND id>?)`,
 		`SEARCH mn EXISTS USING PRIMARY KEY (app_id=? AND message_id=? AND uid=?)`,
 	}
 	list := append([]string{

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parleychat/parley"
@@ -45,6 +46,10 @@ type Store struct {
 	queries
 	wdb, rdb *sql.DB
 	cp       *checkpointer
+	path     string
+	// wal is the write-ahead log, opened by the first SyncLog.
+	walMu sync.Mutex
+	wal   *os.File
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -135,7 +140,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	qs := queries{r: rdb, w: wdb, rdb: rdb, wdb: wdb, rc: newStmtCache(rdb), wc: newStmtCache(wdb)}
-	return &Store{queries: qs, wdb: wdb, rdb: rdb, cp: cp}, nil
+	return &Store{queries: qs, wdb: wdb, rdb: rdb, cp: cp, path: path}, nil
 }
 
 // createPrivate creates the database file, owner-only, unless it exists.
@@ -156,7 +161,7 @@ func createPrivate(path string) error {
 // Close closes both pools. The writer closes last, so that the last
 // connection checkpoints the write-ahead log into the database file.
 func (s *Store) Close() error {
-	return errors.Join(s.cp.close(), s.rc.close(), s.wc.close(), s.rdb.Close(), s.wdb.Close())
+	return errors.Join(s.cp.close(), s.rc.close(), s.wc.close(), s.rdb.Close(), s.closeLog(), s.wdb.Close())
 }
 
 // Ping reports whether both pools reach the database.
@@ -279,7 +284,14 @@ func (s stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any)
 // runTx runs fn in a transaction on db: committed if fn returns nil, rolled
 // back otherwise, and on a panic, which it then re-raises.
 func runTx(ctx context.Context, c *stmtCache, opts *sql.TxOptions, fn func(q *queries) error) error {
-	tx, err := c.db.BeginTx(ctx, opts)
+	return runTxOn(ctx, c, c.db.BeginTx, opts, true, fn)
+}
+
+// runTxOn is runTx with a transaction begun by begin, and the statements
+// the transaction met prepared on the pool after it only when warm.
+func runTxOn(ctx context.Context, c *stmtCache, begin beginFunc, opts *sql.TxOptions, warm bool,
+	fn func(q *queries) error) error {
+	tx, err := begin(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
@@ -305,7 +317,9 @@ func runTx(ctx context.Context, c *stmtCache, opts *sql.TxOptions, fn func(q *qu
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
-	c.warm(ctx)
+	if warm {
+		c.warm(ctx)
+	}
 	return nil
 }
 
