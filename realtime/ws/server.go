@@ -17,9 +17,9 @@ import (
 // Config sets a Server's limits and timings. Zero fields take the defaults
 // given with each.
 type Config struct {
-	MaxFrame     int           // largest client message accepted, bytes (default 64 KiB); a bigger frame or fragmented message closes with CloseTooBig
-	MaxQueue     int           // bytes queued for one connection before it is closed with CloseSlow (default 1 MiB)
-	IdleTimeout  time.Duration // close a connection that sent nothing (no frame, no pong) for this long (default 30 s)
+	MaxFrame    int           // largest client message accepted, bytes (default 64 KiB); a bigger frame or fragmented message closes with CloseTooBig
+	MaxQueue    int           // bytes queued for one connection before it is closed with CloseSlow (default 1 MiB)
+	IdleTimeout time.Duration // close a connection that sent nothing (no frame, no pong) for this long (default 30 s)
 	// PingInterval: a connection not heard from for this long gets a
 	// WebSocket ping frame, one per quiet spell (default five sixths of
 	// IdleTimeout: 25 s of 30, leaving the pong 5 s), so that a client
