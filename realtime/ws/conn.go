@@ -20,7 +20,7 @@ const (
 
 // Conn is one WebSocket connection. While it is idle it holds no goroutine
 // and no buffer: its bytes are read by the server's pollers when they
-// arrive, and a writer goroutine exists only while its queue is not empty.
+// arrive, and its frames written by its shard's writer.
 // Its methods are safe for concurrent use.
 type Conn struct {
 	srv *Server
@@ -49,7 +49,7 @@ type Conn struct {
 	queue      net.Buffers // frames waiting for the writer; nil when none
 	queued     int         // bytes in queue
 	inflight   int         // bytes the writer is writing now
-	writing    bool        // a writer goroutine is running (or has finished for good)
+	writing    bool        // a writer has the connection (or has finished with it for good)
 	peerClosed bool        // the client's close frame was received
 	code       int         // the close code, once not open
 	value      any
