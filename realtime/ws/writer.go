@@ -74,36 +74,37 @@ func (w *writer) run() {
 	}
 }
 
-// flush writes what c has queued; c is on no list meanwhile, and frames
-// queued while it writes are written in the same call, after.
+// flush writes what c has queued; c is on no list meanwhile. Frames
+// queued while it writes wait for the writer's next round (c goes back on
+// the list), so that a busy connection can't keep the writer from the
+// others.
 func (w *writer) flush(c *Conn) {
-	for {
-		bufs, last, ok := c.take()
-		if !ok {
+	bufs, last, ok := c.take()
+	if !ok {
+		return
+	}
+	n, total, err := w.iov.write(c, bufs)
+	switch {
+	case err == nil && n == total:
+		if last {
+			c.closeSent()
 			return
 		}
-		n, total, err := w.iov.write(c, bufs)
-		switch {
-		case err == nil && n == total:
-			if last {
-				c.closeSent()
-				return
-			}
-		case err == nil || isAgain(err):
-			// The socket's buffer is full: a goroutine waits for it.
-			rest := advance(bufs, n)
-			w.srv.wg.Add(1)
-			go c.flushFrom(rest, last)
-			return
-		default:
-			c.srv.log.Debug("ws: write failed", "remote", c.nc.RemoteAddr(), "err", err)
-			w.srv.wg.Add(1)
-			go func() {
-				defer w.srv.wg.Done()
-				c.teardown(CloseAbnormal)
-			}()
-			return
-		}
+		w.mu.Lock()
+		w.dirty = append(w.dirty, c) // its next take clears writing when nothing is queued
+		w.mu.Unlock()
+	case err == nil || isAgain(err):
+		// The socket's buffer is full: a goroutine waits for it.
+		rest := advance(bufs, n)
+		w.srv.wg.Add(1)
+		go c.flushFrom(rest, last)
+	default:
+		c.srv.log.Debug("ws: write failed", "remote", c.nc.RemoteAddr(), "err", err)
+		w.srv.wg.Add(1)
+		go func() {
+			defer w.srv.wg.Done()
+			c.teardown(CloseAbnormal)
+		}()
 	}
 }
 
