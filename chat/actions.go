@@ -31,6 +31,13 @@ func (s *Service) groupActionMessage(ctx context.Context, tx parley.Tx, appID st
 	now := s.unix()
 	gc := *g
 	gc.HasJoined, gc.Scope, gc.JoinedAt = nil, "", 0
+	byUser, onUser := entityUser(ctx, tx, appID, by), (*parley.User)(nil)
+	if on == by { // a join or a leave: one read, two entities
+		c := *byUser
+		onUser = &c
+	} else {
+		onUser = entityUser(ctx, tx, appID, on)
+	}
 	m := &parley.Message{
 		ConversationID: parley.GroupConversationID(g.GUID),
 		Sender:         by,
@@ -41,8 +48,8 @@ func (s *Service) groupActionMessage(ctx context.Context, tx parley.Tx, appID st
 		Data: parley.MessageData{
 			Action: action,
 			Entities: map[string]parley.Entity{
-				"by":  {Entity: entityUser(ctx, tx, appID, by), EntityType: "user"},
-				"on":  {Entity: entityUser(ctx, tx, appID, on), EntityType: "user"},
+				"by":  {Entity: byUser, EntityType: "user"},
+				"on":  {Entity: onUser, EntityType: "user"},
 				"for": {Entity: &gc, EntityType: "group"},
 			},
 			Extras: extras,

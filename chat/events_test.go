@@ -3,10 +3,12 @@ package chat_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -356,6 +358,105 @@ func TestPresence(t *testing.T) {
 	must(t, err)
 	if u.Status != parley.StatusOffline || u.LastActiveAt == 0 {
 		t.Errorf("cat after the reset: status %q lastActiveAt %d", u.Status, u.LastActiveAt)
+	}
+}
+
+// SetPresences writes many users' changes in one call, each as
+// SetPresence would (status and event, in order), and skips a user that no
+// longer exists.
+func TestSetPresencesInOrder(t *testing.T) {
+	t.Parallel()
+	w := newEventWorld(t)
+	appID := parley.ActorFrom(w.server).AppID
+	must(t, w.svc.SetPresences(context.Background(), appID, []chat.PresenceChange{
+		{UID: "bob", Online: true}, {UID: "gone", Online: true}, {UID: "cat", Online: true}, {UID: "bob", Online: false}}))
+	for _, want := range []struct{ uid, status string }{{"bob", `"online"`}, {"cat", `"online"`}, {"bob", `"offline"`}} {
+		e := w.next(t)
+		if e.Type != parley.EventPresence || e.Sender != want.uid || !strings.Contains(string(e.Body), want.status) {
+			t.Errorf("event %s from %s body %s, want presence %s from %s", e.Type, e.Sender, e.Body, want.status, want.uid)
+		}
+	}
+	w.none(t, "after the presence batch")
+	for uid, status := range map[string]string{"bob": parley.StatusOffline, "cat": parley.StatusAvailable} {
+		u, err := w.svc.User(w.server, uid)
+		must(t, err)
+		if u.Status != status {
+			t.Errorf("%s's status %q, want %q", uid, u.Status, status)
+		}
+	}
+}
+
+// Joins run in the group-commit writer, many in a transaction: users
+// joining at once all become members, each with one joined action
+// message (published, ids dense and distinct) that starts their
+// membership, the group counts them all, and a user joining twice at once
+// joins once and is told the second time.
+func TestConcurrentJoins(t *testing.T) {
+	t.Parallel()
+	w := newEventWorld(t)
+	_, err := w.svc.CreateGroup(w.user["ann"], parley.NewGroup{GUID: "g", Name: "G", Type: parley.GroupPublic})
+	must(t, err)
+	w.next(t) // ann's own joined/created action
+	appID := parley.ActorFrom(w.server).AppID
+	const n = 40
+	actors := make([]context.Context, n)
+	for i := range actors {
+		uid := fmt.Sprintf("j%02d", i)
+		_, err := w.svc.CreateUser(w.server, parley.NewUser{UID: uid, Name: uid})
+		must(t, err)
+		actors[i] = parley.NewContext(context.Background(), parley.Actor{AppID: appID, Access: parley.AccessUser, UID: uid})
+	}
+	errs := make(chan error, n+1)
+	var wg sync.WaitGroup
+	for _, ctx := range actors {
+		wg.Go(func() { _, err := w.svc.Join(ctx, "g", ""); errs <- err })
+	}
+	wg.Go(func() { _, err := w.svc.Join(actors[0], "g", ""); errs <- err }) // j00 twice
+	wg.Wait()
+	close(errs)
+	already := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+		case parley.CodeOf(err) == parley.CodeAlreadyJoined:
+			already++
+		default:
+			t.Errorf("join: %v", err)
+		}
+	}
+	if already != 1 {
+		t.Errorf("%d joins answered already joined, want 1", already)
+	}
+	joined := map[string]int64{}
+	for range n {
+		e := w.next(t)
+		if e.Type != parley.EventMessage || e.Route.Action != parley.ActionJoined {
+			t.Fatalf("event %s action %q, want a joined action message", e.Type, e.Route.Action)
+		}
+		if _, dup := joined[e.Route.Target]; dup {
+			t.Errorf("%s joined twice", e.Route.Target)
+		}
+		joined[e.Route.Target] = e.Route.MessageID
+	}
+	w.none(t, "after the joins")
+	ids := map[int64]bool{}
+	for _, id := range joined {
+		if ids[id] {
+			t.Errorf("message id %d used twice", id)
+		}
+		ids[id] = true
+	}
+	for i, ctx := range actors {
+		g, err := w.svc.Group(ctx, "g")
+		must(t, err)
+		if g.HasJoined == nil || !*g.HasJoined {
+			t.Errorf("j%02d is not a member after joining", i)
+		}
+	}
+	g, err := w.svc.Group(w.server, "g")
+	must(t, err)
+	if g.MembersCount != n+1 {
+		t.Errorf("membersCount %d, want %d", g.MembersCount, n+1)
 	}
 }
 

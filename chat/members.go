@@ -157,8 +157,13 @@ func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Grou
 		return nil, err
 	}
 	checked := v.g.PasswordHash
+	// The join runs in the group-commit writer, so that many joins share
+	// a transaction and its sync to disk. Its action message is appended
+	// at once (the membership starts at its id), so its webhook deliveries
+	// are queued here and it is published once the batch committed.
 	var out *parley.Group
-	err = s.store.InTx(ctx, func(tx parley.Tx) error {
+	var act *parley.Message
+	err = s.writer.do(ctx, func(ctx context.Context, tx parley.Tx) error {
 		v, err := loadGroup(ctx, tx, a, guid)
 		if err != nil {
 			return err
@@ -175,13 +180,32 @@ func (s *Service) Join(ctx context.Context, guid, password string) (*parley.Grou
 		if v.g.PasswordHash != checked {
 			return parley.Errorf(parley.KindForbidden, parley.CodeWrongGroupPass, "the password is wrong")
 		}
-		if _, _, err := s.startMember(ctx, tx, a.AppID, v.g, a.UID, a.UID, parley.ScopeParticipant, parley.ActionJoined); err != nil {
+		_, m, err := s.startMember(ctx, tx, a.AppID, v.g, a.UID, a.UID, parley.ScopeParticipant, parley.ActionJoined)
+		if err != nil {
 			return err
 		}
+		forgetGroup(tx, a.AppID, v.g.GUID)
+		if err := s.hookMessages(ctx, tx, a.AppID, m); err != nil {
+			return err
+		}
+		act = m
 		out, err = tx.Group(ctx, a.AppID, v.g.GUID, a.UID)
 		return err
 	})
-	return out, storeErr(err, nil, nil)
+	if err != nil {
+		return nil, storeErr(err, nil, nil)
+	}
+	s.publishMessages(ctx, a.AppID, act)
+	return out, nil
+}
+
+// forgetGroup drops what a write batch remembers of a group (see
+// loadGroup) once a job changed its members: the jobs after it read the
+// group (its member count) again.
+func forgetGroup(tx parley.Tx, appID, guid string) {
+	if b, ok := tx.(*batchTx); ok {
+		delete(b.memo, "group\x00"+appID+"\x00"+guid)
+	}
 }
 
 // joinRefusal is the answer to joining a group the user may not see: a

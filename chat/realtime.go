@@ -209,30 +209,59 @@ func (s *Service) SetPresence(ctx context.Context, online bool) error {
 	if err != nil {
 		return err
 	}
+	err = s.store.InTx(ctx, func(tx parley.Tx) error {
+		return s.presenceTx(ctx, tx, a, online)
+	})
+	return storeErr(err, errUIDNotFound(a.UID), nil)
+}
+
+// PresenceChange is one user going online or offline (SetPresences).
+type PresenceChange struct {
+	UID    string
+	Online bool
+}
+
+// SetPresences records the changes of users of app appID in one
+// transaction, in order, each as SetPresence does (the event, the webhook),
+// so that a crowd connecting at once costs one sync to disk rather than
+// one per user. A user who no longer exists is skipped.
+func (s *Service) SetPresences(ctx context.Context, appID string, changes []PresenceChange) error {
+	err := s.store.InTx(ctx, func(tx parley.Tx) error {
+		for _, c := range changes {
+			a := parley.Actor{AppID: appID, Access: parley.AccessUser, UID: c.UID}
+			err := s.presenceTx(parley.NewContext(ctx, a), tx, a, c.Online)
+			if err != nil && !errors.Is(err, parley.ErrNotFound) {
+				return err
+			}
+		}
+		return nil
+	})
+	return storeErr(err, nil, nil)
+}
+
+// presenceTx is one presence change in tx.
+func (s *Service) presenceTx(ctx context.Context, tx parley.Tx, a parley.Actor, online bool) error {
 	status, at, action := parley.StatusOffline, s.unix(), "offline"
 	if online {
 		status, action = parley.StatusAvailable, "online"
 	}
-	var u *parley.User
-	err = s.store.InTx(ctx, func(tx parley.Tx) (err error) {
-		if err := tx.SetPresence(ctx, a.AppID, a.UID, status, at); err != nil {
-			return err
-		}
-		if u, err = tx.User(ctx, a.AppID, a.UID, ""); err != nil {
-			return err
-		}
-		e := s.event(ctx, parley.EventPresence, map[string]any{"status": action, "user": u, "timestamp": at})
-		if e != nil {
-			e.Route.Role = u.Role
-		}
-		s.afterCommit(ctx, tx, e)
-		return s.hook(ctx, tx, a.AppID, parley.TriggerConnectionStatus, func() any {
-			c := *u
-			c.BlockedByMe, c.HasBlockedMe, c.ConversationID = nil, nil, ""
-			return map[string]any{"user": &c, "status": action, "timestamp": at}
-		})
+	if err := tx.SetPresence(ctx, a.AppID, a.UID, status, at); err != nil {
+		return err
+	}
+	u, err := tx.User(ctx, a.AppID, a.UID, "")
+	if err != nil {
+		return err
+	}
+	e := s.event(ctx, parley.EventPresence, map[string]any{"status": action, "user": u, "timestamp": at})
+	if e != nil {
+		e.Route.Role = u.Role
+	}
+	s.afterCommit(ctx, tx, e)
+	return s.hook(ctx, tx, a.AppID, parley.TriggerConnectionStatus, func() any {
+		c := *u
+		c.BlockedByMe, c.HasBlockedMe, c.ConversationID = nil, nil, ""
+		return map[string]any{"user": &c, "status": action, "timestamp": at}
 	})
-	return storeErr(err, errUIDNotFound(a.UID), nil)
 }
 
 // ResetPresence sets offline every user a stopped server left online: run

@@ -45,6 +45,7 @@ type Service interface {
 	MarkDelivered(ctx context.Context, typ, peer string, messageID int64) error
 	MarkRead(ctx context.Context, typ, peer string, messageID int64) error
 	SetPresence(ctx context.Context, online bool) error
+	SetPresences(ctx context.Context, appID string, changes []chat.PresenceChange) error
 }
 
 var _ Service = (*chat.Service)(nil)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parleychat/parley"
+	"github.com/parleychat/parley/chat"
 )
 
 // presence decides when a user goes online and offline on this node: online
@@ -101,6 +102,12 @@ func (p *presence) enqueue(op presenceOp) {
 	}
 }
 
+// presenceBatch bounds the changes written in one transaction.
+const presenceBatch = 256
+
+// work writes the queue's changes, as many as are queued at once in one
+// transaction: a crowd connecting costs a sync to disk per batch, not per
+// user.
 func (p *presence) work(q *presenceQueue) {
 	for {
 		p.mu.Lock()
@@ -109,12 +116,43 @@ func (p *presence) work(q *presenceQueue) {
 			p.mu.Unlock()
 			return
 		}
-		op := q.ops[0]
-		q.ops = q.ops[1:]
+		n := min(len(q.ops), presenceBatch)
+		ops := append([]presenceOp(nil), q.ops[:n]...)
+		q.ops = q.ops[n:]
 		p.mu.Unlock()
 		ctx, cancel := context.WithTimeout(p.h.ctx, callTimeout)
-		p.set(ctx, op)
+		p.setMany(ctx, ops)
 		cancel()
+	}
+}
+
+// setMany writes ops, one transaction per app, in order; when a batch
+// fails, its changes are written one by one, so that one bad change does
+// not lose the others.
+func (p *presence) setMany(ctx context.Context, ops []presenceOp) {
+	if len(ops) == 1 {
+		p.set(ctx, ops[0])
+		return
+	}
+	for len(ops) > 0 {
+		app := ops[0].key.app
+		var mine, rest []presenceOp
+		changes := make([]chat.PresenceChange, 0, len(ops))
+		for _, op := range ops {
+			if op.key.app != app {
+				rest = append(rest, op)
+				continue
+			}
+			mine = append(mine, op)
+			changes = append(changes, chat.PresenceChange{UID: op.key.uid, Online: op.online})
+		}
+		if err := p.h.svc.SetPresences(ctx, app, changes); err != nil {
+			p.h.log.Warn("realtime: set presence of many; one by one", "app", app, "users", len(changes), "err", err)
+			for _, op := range mine {
+				p.set(ctx, op)
+			}
+		}
+		ops = rest
 	}
 }
 
@@ -158,11 +196,17 @@ func (p *presence) close(ctx context.Context) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+	ops := make([]presenceOp, 0, len(offline))
 	for _, k := range offline {
+		ops = append(ops, presenceOp{key: k})
+	}
+	for len(ops) > 0 {
 		if ctx.Err() != nil {
-			p.h.log.Warn("realtime: shutdown left users online; the next start sets them offline", "users", len(offline))
+			p.h.log.Warn("realtime: shutdown left users online; the next start sets them offline", "users", len(ops))
 			return
 		}
-		p.set(ctx, presenceOp{key: k})
+		n := min(len(ops), presenceBatch)
+		p.setMany(ctx, ops[:n])
+		ops = ops[n:]
 	}
 }

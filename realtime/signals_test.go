@@ -91,8 +91,9 @@ func TestBlocksHideSignals(t *testing.T) {
 	c.await("added", isAction("added", "carol"))
 	e.ok(t, "POST", "/v3/users/alice/blockedusers", map[string]any{"blockedUids": []string{"bob"}}, e.asKey())
 
-	// The block reaches the hub as an event; until its view is reloaded a
-	// typing indicator could slip through, so wait for one that doesn't.
+	// The block reaches the hub as an event; until both users' views are
+	// reloaded (each on its own, in either order) a typing indicator could
+	// slip through, so wait for one that doesn't, each way.
 	checkFor(t, 10*time.Second, func() error {
 		n := len(a.of("typing_indicator"))
 		b.send(typing("g", "group", "started", nil))
@@ -100,6 +101,16 @@ func TestBlocksHideSignals(t *testing.T) {
 		e.barrier(t, a)
 		if len(a.of("typing_indicator")) != n {
 			return fmt.Errorf("alice still gets bob's typing")
+		}
+		return nil
+	})
+	checkFor(t, 10*time.Second, func() error {
+		n := len(b.of("typing_indicator"))
+		a.send(typing("g", "group", "started", nil))
+		c.await("alice typing", func(f frame) bool { return f.Type == "typing_indicator" && f.Sender == "alice" })
+		e.barrier(t, b)
+		if len(b.of("typing_indicator")) != n {
+			return fmt.Errorf("bob still gets alice's typing")
 		}
 		return nil
 	})

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"time"
 )
 
 // Connection states. A connection only moves forward through them.
@@ -22,7 +20,7 @@ const (
 
 // Conn is one WebSocket connection. While it is idle it holds no goroutine
 // and no buffer: its bytes are read by the server's pollers when they
-// arrive, and a writer goroutine exists only while its queue is not empty.
+// arrive, and its frames written by its shard's writer.
 // Its methods are safe for concurrent use.
 type Conn struct {
 	srv *Server
@@ -45,12 +43,13 @@ type Conn struct {
 	lastRead    atomic.Int64  // Server.now of the last bytes received
 	lingerUntil atomic.Int64
 	lastPing    int64 // Server.now of the last ping; the sweeper's alone
+	slot        int64 // the wheel slot of the connection's live entry; guarded by wheel.mu
 
 	mu         sync.Mutex
 	queue      net.Buffers // frames waiting for the writer; nil when none
 	queued     int         // bytes in queue
 	inflight   int         // bytes the writer is writing now
-	writing    bool        // a writer goroutine is running (or has finished for good)
+	writing    bool        // a writer has the connection (or has finished with it for good)
 	peerClosed bool        // the client's close frame was received
 	code       int         // the close code, once not open
 	value      any
@@ -124,54 +123,19 @@ func (c *Conn) closeLocked(code int, reason string) {
 	c.kickLocked()
 }
 
-// kickLocked starts the writer goroutine unless one is running.
+// kickLocked hands the connection to its writer unless it has it: the
+// shard's writer when the socket is polled, else a goroutine of its own.
 func (c *Conn) kickLocked() {
 	if c.writing {
 		return
 	}
 	c.writing = true
+	if c.fd >= 0 && c.srv.writers != nil {
+		c.srv.writers[c.id%uint64(len(c.srv.writers))].add(c)
+		return
+	}
 	c.srv.wg.Add(1)
 	go c.flush()
-}
-
-// flush is the writer: it runs while the queue is not empty, writing all
-// queued frames at once (one writev) without holding the lock, and exits
-// when the queue is empty, so an idle connection has no goroutine.
-func (c *Conn) flush() {
-	defer c.srv.wg.Done()
-	for {
-		c.mu.Lock()
-		c.inflight = 0
-		if len(c.queue) == 0 || c.state.Load() >= stateLinger {
-			if c.state.Load() == stateOpen {
-				c.writing = false
-			}
-			c.mu.Unlock()
-			return
-		}
-		bufs := c.queue
-		last := c.state.Load() == stateClosing // the close frame is in bufs
-		c.queue, c.inflight, c.queued = nil, c.queued, 0
-		c.mu.Unlock()
-
-		c.wc.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
-		_, err := bufs.WriteTo(c.wc)
-		if err != nil {
-			// A write that timed out means a client that stopped reading:
-			// a slow consumer like one whose queue overflowed.
-			code := CloseAbnormal
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				code = CloseSlow
-			}
-			c.srv.log.Debug("ws: write failed", "remote", c.nc.RemoteAddr(), "err", err)
-			c.teardown(code)
-			return
-		}
-		if last {
-			c.closeSent()
-			return
-		}
-	}
 }
 
 // closeSent follows the close frame's write. If the client already closed,
@@ -186,8 +150,10 @@ func (c *Conn) closeSent() {
 	}
 	peer := c.peerClosed
 	if !peer {
-		c.lingerUntil.Store(c.srv.now() + int64(c.srv.linger))
+		until := c.srv.now() + int64(c.srv.linger)
+		c.lingerUntil.Store(until)
 		c.state.Store(stateLinger)
+		c.srv.wheel.schedule(c, until)
 	}
 	c.mu.Unlock()
 	if peer {

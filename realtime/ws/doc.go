@@ -54,14 +54,25 @@
 // connection's queue is bounded in bytes (MaxQueue, counting what is queued
 // and what is being written); Send never blocks, and the frame that would
 // pass the bound drops the queue and closes the connection with CloseSlow,
-// as does a write that cannot finish within WriteTimeout. A writer
-// goroutine exists only while a connection's queue is not empty: it takes
-// everything queued and writes it in one writev (net.Buffers), without the
-// lock, under a write deadline, and exits when the queue is empty.
+// as does a write that cannot finish within WriteTimeout. Each poller's
+// share of the connections has one writer goroutine: a connection whose
+// queue goes from empty to not empty is put on its list once, however many
+// frames a burst of routing queues on it meanwhile, and the writer writes
+// everything queued with one non-blocking writev, without the connection's
+// lock and without a deadline or a goroutine per write (NATS collects the
+// clients a burst touched and flushes each once the same way). A socket
+// that can't take it all (a client reading slowly) is handed to a goroutine
+// of its own that writes the rest under WriteTimeout, then gives the
+// connection back; the writer goes on with the others. Connections no
+// poller reads (TLS) get such a goroutine for every write.
 //
 // Time. One sweeper goroutine, not a timer per connection, pings
 // connections it has not heard from for PingInterval (so half-open peers
-// are found) and closes those silent for IdleTimeout with CloseIdle.
+// are found; once per quiet spell, so a client that speaks more often is
+// never pinged) and closes those silent for IdleTimeout with CloseIdle. It
+// keeps the connections in a timing wheel by when each is next due, and a
+// tick looks only at the connections due then: bytes received just move a
+// connection's last-heard time, and its visit puts it further on.
 //
 // Closing. Close queues a close frame after the frames already queued; once
 // it is written the socket is half-closed and lingers (at most a second)

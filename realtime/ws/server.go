@@ -17,10 +17,14 @@ import (
 // Config sets a Server's limits and timings. Zero fields take the defaults
 // given with each.
 type Config struct {
-	MaxFrame     int           // largest client message accepted, bytes (default 64 KiB); a bigger frame or fragmented message closes with CloseTooBig
-	MaxQueue     int           // bytes queued for one connection before it is closed with CloseSlow (default 1 MiB)
-	IdleTimeout  time.Duration // close a connection that sent nothing (no frame, no pong) for this long (default 30 s)
-	PingInterval time.Duration // server WebSocket ping frames to idle connections (default IdleTimeout/2)
+	MaxFrame    int           // largest client message accepted, bytes (default 64 KiB); a bigger frame or fragmented message closes with CloseTooBig
+	MaxQueue    int           // bytes queued for one connection before it is closed with CloseSlow (default 1 MiB)
+	IdleTimeout time.Duration // close a connection that sent nothing (no frame, no pong) for this long (default 30 s)
+	// PingInterval: a connection not heard from for this long gets a
+	// WebSocket ping frame, one per quiet spell (default five sixths of
+	// IdleTimeout: 25 s of 30, leaving the pong 5 s), so that a client
+	// that pings on its own more often is never pinged.
+	PingInterval time.Duration
 	WriteTimeout time.Duration // a write that can't finish in this time closes the connection (default 5 s)
 	// Pollers is the number of epoll goroutines reading connections, each
 	// owning a share of them (default GOMAXPROCS). Handler.Message runs on
@@ -40,7 +44,7 @@ func (c Config) withDefaults() Config {
 		c.IdleTimeout = 30 * time.Second
 	}
 	if c.PingInterval <= 0 {
-		c.PingInterval = c.IdleTimeout / 2
+		c.PingInterval = c.IdleTimeout - c.IdleTimeout/6
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second
@@ -88,6 +92,8 @@ type Server struct {
 
 	shards  []*shard  // the open connections, one shard per poller
 	pollers []*poller // nil when epoll is unavailable
+	writers []*writer // one per poller; nil when epoll is unavailable
+	wheel   *wheel    // the connections by when the sweeper next looks at them
 
 	nextID    atomic.Uint64
 	count     atomic.Int64
@@ -96,7 +102,7 @@ type Server struct {
 	drainOnce sync.Once
 	closeOnce sync.Once
 
-	wg        sync.WaitGroup // writer and fallback reader goroutines
+	wg        sync.WaitGroup // shard writers, writer and fallback reader goroutines
 	stop      chan struct{}  // stops the sweeper
 	sweepDone chan struct{}
 }
@@ -144,6 +150,15 @@ func NewServer(cfg Config) (*Server, error) {
 		s.log.Warn("ws: epoll unavailable; one goroutine per connection", "err", err)
 	}
 	s.pollers = ps
+	if ps != nil {
+		s.writers = make([]*writer, len(ps))
+		for i := range s.writers {
+			s.writers[i] = newWriter(s)
+			s.wg.Add(1)
+			go s.writers[i].run()
+		}
+	}
+	s.wheel = newWheel(s.cfg)
 	go s.sweep()
 	return s, nil
 }
@@ -174,7 +189,7 @@ func (s *Server) UpgradeValue(w http.ResponseWriter, r *http.Request, h Handler,
 	c := &Conn{srv: s, h: h, nc: nc, wc: socketOf(nc), fd: -1, value: v}
 	c.id = s.nextID.Add(1)
 	c.lastRead.Store(s.now())
-	c.lastPing = c.lastRead.Load()
+	c.lastPing = -1 // never pinged
 	// Bytes the client sent right after its handshake are already in the
 	// bufio.Reader; take them, then let the bufio objects go.
 	var early []byte
@@ -190,6 +205,9 @@ func (s *Server) UpgradeValue(w http.ResponseWriter, r *http.Request, h Handler,
 		nc.Close()
 		return nil, err
 	}
+	// After register: the sweeper may take c from the wheel at once, and
+	// must see it registered (c.fd).
+	s.wheel.schedule(c, c.lastRead.Load()+int64(s.cfg.PingInterval))
 	if len(early) > 0 {
 		c.consume(early)
 	}
@@ -330,60 +348,4 @@ func (s *Server) Close() error {
 		}
 	})
 	return nil
-}
-
-// sweep runs the timing side of every connection from one goroutine, so no
-// connection holds a timer: it pings connections it has not heard from for
-// PingInterval, closes those silent for IdleTimeout with CloseIdle, and
-// cuts those lingering after their close frame past their deadline.
-func (s *Server) sweep() {
-	defer close(s.sweepDone)
-	// A quarter of the shortest timing, so timeouts fire at most 25% late;
-	// at least every half second, so lingering connections end on time.
-	tick := max(min(s.cfg.IdleTimeout/4, s.cfg.PingInterval/4, maxLinger/2), time.Millisecond)
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	var idle, ping, linger []*Conn
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-		}
-		now := s.now()
-		idleAfter, pingAfter := int64(s.cfg.IdleTimeout), int64(s.cfg.PingInterval)
-		for _, sh := range s.shards {
-			sh.mu.Lock()
-			for _, c := range sh.conns {
-				switch c.state.Load() {
-				case stateOpen:
-					quiet := now - c.lastRead.Load()
-					if quiet >= idleAfter {
-						idle = append(idle, c)
-					} else if quiet >= pingAfter && now-c.lastPing >= pingAfter {
-						c.lastPing = now
-						ping = append(ping, c)
-					}
-				case stateLinger:
-					if now >= c.lingerUntil.Load() {
-						linger = append(linger, c)
-					}
-				}
-			}
-			sh.mu.Unlock()
-		}
-		for _, c := range idle {
-			c.Close(CloseIdle, "idle timeout")
-		}
-		for _, c := range ping {
-			c.sendControl(s.ping)
-		}
-		for _, c := range linger {
-			c.teardown(CloseAbnormal)
-		}
-		clear(idle)
-		clear(ping)
-		clear(linger)
-		idle, ping, linger = idle[:0], ping[:0], linger[:0]
-	}
 }
