@@ -214,7 +214,9 @@ async function tabTo(page, selector) {
 test('keyboard alone: sign in, open a page, create a user, read its JSON', { skip }, async (t) => {
   await withPage(t, browser, async (page) => {
     await page.goto(`${server.url}/dashboard/`);
-    // The token field has focus on arrival.
+    // The token field has focus on arrival (once the page's modules have
+    // rendered it: keys typed before then would be lost).
+    await page.waitForFunction(() => document.activeElement?.id === 'token');
     await page.keyboard.type(server.operatorToken);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();

@@ -6,9 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { startServer } from './harness.mjs';
+import { admin, startServer } from './harness.mjs';
 import { launch, missing, withPage } from './browser.mjs';
-import { admin } from '../sdk/test/server.mjs';
 
 const why = await missing();
 if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
