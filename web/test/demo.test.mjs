@@ -128,6 +128,36 @@ test('the demo has no serious accessibility violations (axe), in a group with it
   });
 });
 
+test('in a group, the sender sees how many members received and read a message: live, and after a reload', { skip }, async (t) => {
+  const [hal, ida, jon] = await Promise.all([user('hal'), user('ida'), user('jon')]);
+  await admin(srv, srv.restKey, 'POST', '/groups', { guid: 'deck', name: 'Deck', type: 'public', owner: 'hal', members: { participants: ['ida', 'jon'] } });
+  const sent = await admin(srv, srv.restKey, 'POST', '/messages', { receiver: 'deck', receiverType: 'group', data: { text: 'all hands' } }, { onBehalfOf: 'hal' });
+  /** A member's receipt over REST, with their own token. @param {string} token @param {'delivered' | 'read'} action */
+  const receipt = async (token, action) => {
+    const res = await fetch(`${srv.url}/v3/groups/deck/conversation/${action}`, {
+      method: 'POST', headers: { appid: srv.appId, authtoken: token, 'content-type': 'application/json' }, body: JSON.stringify({ messageId: sent.id }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  await withPage(t, browser, async (page) => {
+    await signIn(page, hal);
+    await conv(page, 'Deck').click();
+    const line = page.locator('[role=log] .msg.mine', { hasText: 'all hands' }).locator('.receipt');
+    await line.getByText('Sent', { exact: true }).waitFor();
+    await receipt(ida, 'delivered');
+    await line.getByText('Delivered to 1', { exact: true }).waitFor();
+    await receipt(jon, 'read');
+    await line.getByText('Read by 1', { exact: true }).waitFor();
+    await receipt(ida, 'read');
+    await line.getByText('Read by 2', { exact: true }).waitFor();
+    // Opened afresh, the thread reads the receipts so far from the message.
+    await page.reload();
+    await page.locator('.state.connected').waitFor();
+    await conv(page, 'Deck').click();
+    await line.getByText('Read by 2', { exact: true }).waitFor();
+  });
+});
+
 test('keyboard only: walk the conversation list, open one, send a message', { skip }, async (t) => {
   const [eve] = await Promise.all([user('eve'), user('fay'), user('gus')]);
   await sendAs('fay', 'eve', 'from fay');
