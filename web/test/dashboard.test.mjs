@@ -4,32 +4,18 @@
 // the UI; axe finds no serious or critical accessibility violation on any
 // page (light and dark); the same work done with the keyboard alone; and
 // at phone size (375×667) no page scrolls sideways.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { admin, startServer } from './harness.mjs';
-import { launch, missing, withPage } from './browser.mjs';
-
-const why = await missing();
-if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
-const skip = why || false;
+import { admin } from './harness.mjs';
+import { browserSuite, withPage } from './browser.mjs';
 
 /** @type {import('./harness.mjs').Server} */
 let server;
 /** @type {import('playwright-core').Browser} */
 let browser;
-
-before(async () => {
-  if (why) return;
-  const launched = launch().then((b) => { browser = b; });
-  server = await startServer();
-  await launched;
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const skip = await browserSuite((s, b) => { server = s; browser = b; });
 
 /** The dashboard's routes, by the heading each shows. */
 const routes = [['', 'Overview'], ['apps', 'Apps & keys'], ['users', 'Users'], ['groups', 'Groups'],
