@@ -79,7 +79,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	beat := time.NewTicker(s.heartbeat)
 	defer beat.Stop()
-	for n := 1; ; n++ {
+	n := 0 // the events sent: each one's id (heartbeats don't count)
+	for {
 		select {
 		case e, ok := <-watch.Events():
 			if !ok {
@@ -89,6 +90,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 				}
 				return nil
 			}
+			n++
 			if !send(e.Type, n, e) {
 				return nil
 			}

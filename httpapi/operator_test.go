@@ -183,6 +183,37 @@ func TestEventStreamGroupFilter(t *testing.T) {
 	}
 }
 
+// TestEventStreamIDsCountTheEvents checks that the events' ids count
+// from 1 with no gap, heartbeats in between or not (api.md §16).
+func TestEventStreamIDsCountTheEvents(t *testing.T) {
+	t.Parallel()
+	e := newBrokerEnv(t, 5*time.Millisecond)
+	e.mustUser(t, "alice")
+	e.mustUser(t, "bob")
+	s := e.openStream(t, "", asOperator(), inApp(e.AppID))
+	heartbeat := func() {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case ev := <-s.events:
+				if strings.HasPrefix(ev.Comment, "heartbeat") {
+					return
+				}
+			case <-deadline:
+				t.Fatal("no heartbeat in 10s")
+			}
+		}
+	}
+	for _, want := range []string{"1", "2"} {
+		heartbeat()
+		e.okObj(t, "POST", "/v3/messages", toUser("bob", "n"+want), e.asKey(), onBehalfOf("alice"))
+		if ev := s.next(t); ev.Event != "message" || ev.ID != want {
+			t.Errorf("event %+v, want the message with id %s", ev, want)
+		}
+	}
+}
+
 func TestEventStreamHeartbeatsAndEndsWithTheServer(t *testing.T) {
 	t.Parallel()
 	e := newBrokerEnv(t, 20*time.Millisecond)

@@ -30,10 +30,18 @@ import (
 	"time"
 )
 
-// The embedded files. all: keeps directories that hold only a placeholder
-// (.keep) embeddable; the handler never serves hidden files.
+// The embedded files: exactly the ones served (see servable), named by
+// extension so that tests, package.json, tsconfig.json, index.d.ts and the
+// vendor update script stay out of the binary. A served file of a new kind
+// or directory needs its pattern here (TestEmbeddedIsExactlyTheServedFiles
+// says which).
 //
-//go:embed importmap.json dashboard shared vendor all:demo all:sdk
+//go:embed importmap.json
+//go:embed dashboard/*.html dashboard/*.js dashboard/*.css dashboard/pages/*.js
+//go:embed demo/*.html demo/*.js demo/*.css
+//go:embed sdk/*.js
+//go:embed shared/*.css
+//go:embed vendor/*.mjs vendor/*.map
 var embedded embed.FS
 
 // Prefixes are the URL path prefixes the pages are served under, each the

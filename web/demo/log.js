@@ -9,7 +9,7 @@ import { MessageView } from './message.js';
 
 export const MAX = 300;
 
-/** @typedef {import('@parley/sdk').Message} Message */
+/** @typedef {import('./message.js').Message} Message */
 
 export class MessageLog {
   /**

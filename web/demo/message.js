@@ -1,9 +1,11 @@
 // @ts-check
 // One message: text or media, reactions (toggled with a click), and for the user's own
-// one-to-one messages whether they were delivered and read.
+// messages whether they were delivered and read: one-to-one, from the message's deliveredAt and
+// readAt; in a group, by how many members (readBy, deliveredTo: what the thread learnt from
+// receipt events and GET /v3/messages/{id}).
 import { html, time, actionText } from './html.js';
 
-/** @typedef {import('@parley/sdk').Message} Message */
+/** @typedef {import('@parley/sdk').Message & {readBy?: string[], deliveredTo?: string[]}} Message */
 /**
  * @typedef {object} MessageContext
  * @property {string} me the user's uid
@@ -19,7 +21,7 @@ export function MessageView({ m, ctx }) {
   const mine = m.sender === ctx.me;
   const sender = /** @type {any} */ (m.data.entities?.sender?.entity)?.name ?? m.sender;
   const reactions = m.data.reactions ?? [];
-  const status = !mine || m.receiverType !== 'user' ? '' : m.readAt ? 'Read' : m.deliveredAt ? 'Delivered' : 'Sent';
+  const status = !mine ? '' : m.receiverType === 'user' ? (m.readAt ? 'Read' : m.deliveredAt ? 'Delivered' : 'Sent') : groupStatus(m);
   return html`<article class=${'msg' + (mine ? ' mine' : '')} aria-label=${`${mine ? 'You' : sender} at ${time(m.sentAt)}`}>
     <div class="bubble">
       ${!mine && m.receiverType === 'group' && html`<strong>${sender}</strong><br />`}
@@ -48,4 +50,36 @@ function Body({ m, base }) {
         : html`<a href=${url} target="_blank" rel="noopener" download=${a.name}>${a.name ?? 'file'}</a>`;
     })}
     ${m.category === 'custom' && html`<code>${JSON.stringify(m.data.customData)}</code>`}`;
+}
+
+/**
+ * A group message's receipt line: read by (or else delivered to) how many members.
+ * @param {Message} m
+ */
+function groupStatus(m) {
+  if (m.readBy?.length) return `Read by ${m.readBy.length}`;
+  if (m.deliveredTo?.length) return `Delivered to ${m.deliveredTo.length}`;
+  return 'Sent';
+}
+
+/**
+ * The group message m with uid's receipt counted: delivered, and read too when read.
+ * @param {Message} m
+ * @param {string} uid
+ * @param {boolean} read
+ * @returns {Message}
+ */
+export function withReceipt(m, uid, read) {
+  const add = (/** @type {string[] | undefined} */ list) => (list?.includes(uid) ? list : [...(list ?? []), uid]);
+  return { ...m, deliveredTo: add(m.deliveredTo), readBy: read ? add(m.readBy) : m.readBy };
+}
+
+/**
+ * Whether m already counts uid's receipt of this kind.
+ * @param {Message} m
+ * @param {string} uid
+ * @param {boolean} read
+ */
+export function hasReceipt(m, uid, read) {
+  return !!(read ? m.readBy : m.deliveredTo)?.includes(uid);
 }

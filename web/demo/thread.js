@@ -7,9 +7,10 @@ import { html, initials } from './html.js';
 import { MessageLog } from './log.js';
 import { Composer } from './composer.js';
 import { Members } from './members.js';
+import { withReceipt, hasReceipt } from './message.js';
 
 /** @typedef {import('@parley/sdk').Parley} Parley */
-/** @typedef {import('@parley/sdk').Message} Message */
+/** @typedef {import('./message.js').Message} Message */
 /** @typedef {import('@parley/sdk').Receiver} Receiver */
 
 /**
@@ -81,9 +82,26 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
     };
     const onVisible = () => unseen && read(unseen);
     document.addEventListener('visibilitychange', onVisible);
+    /**
+     * Counts uid's receipt on the user's own group messages up to the watermark upTo.
+     * @param {string} uid @param {boolean} isRead @param {number} upTo
+     */
+    const groupReceipt = (uid, isRead, upTo) => log.updateWhere(
+      (m) => m.sender === me && Number(m.id) <= upTo && !hasReceipt(m, uid, isRead),
+      (m) => withReceipt(m, uid, isRead),
+    );
     older().then(() => {
       const last = log.last();
       if (last) read(last);
+      // A group's receipts so far: the members whose watermarks reached the user's newest message
+      // here (GET /v3/messages/{id} gives them to its sender); later ones come as events.
+      const mine = [...log.items.values()].map((it) => it.m).filter((m) => m.sender === me && !m.deletedAt);
+      const newest = mine.reduce((a, m) => (!a || Number(m.id) > Number(a.id) ? m : a), /** @type {Message | null} */ (null));
+      if ('guid' in to && newest) {
+        chat.getMessage(newest.id).then((full) => {
+          for (const r of full.receipts ?? []) groupReceipt(r.uid, !!r.readAt, Number(newest.id));
+        }, () => {});
+      }
       // Fill the screen, so that there is something to scroll up from.
       const s = /** @type {HTMLDivElement} */ (scroller.current);
       if (s.scrollHeight <= s.clientHeight) older();
@@ -113,7 +131,7 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
         setTyping((t) => ({ ...t, [m.sender]: '' }));
       }),
       chat.on('groupMember', (a) => ours(a.message) && log.append([a.message])),
-      chat.on('edited', (m) => ours(m) && log.update(m.id, (old) => ({ ...m, data: { ...m.data, reactions: old.data.reactions } }))),
+      chat.on('edited', (m) => ours(m) && log.update(m.id, (old) => ({ ...m, readBy: old.readBy, deliveredTo: old.deliveredTo, data: { ...m.data, reactions: old.data.reactions } }))),
       chat.on('deleted', (m) => ours(m) && log.update(m.id, () => m)),
       chat.on('reaction', (ev) => {
         const r = ev.reaction;
@@ -131,6 +149,7 @@ export function Thread({ chat, conv, onBack, onRead, statusOf }) {
       chat.on('receipt', (ev) => {
         if (ev.conversationId !== conv.conversationId || ev.sender === me) return;
         const upTo = Number(ev.messageId);
+        if ('guid' in to) return void groupReceipt(/** @type {string} */ (ev.sender), ev.action === 'read', upTo);
         const field = ev.action === 'read' ? 'readAt' : 'deliveredAt';
         log.updateWhere(
           (m) => m.sender === me && Number(m.id) <= upTo && !m[field],

@@ -3,9 +3,11 @@
 // system's /usr/bin/chromium (never a downloaded browser), and a failing
 // test leaves a screenshot under web/test/artifacts/.
 import { existsSync } from 'node:fs';
+import { before, after } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './harness.mjs';
 
 /** Where the browser is. */
 export const chromiumPath = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
@@ -73,4 +75,31 @@ export async function withPage(t, browser, fn, options = {}) {
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Sets up a browser test file: before its tests, a real server and
+ * Chromium, handed to ready; after them, both stopped. Returns the tests'
+ * skip option: false, or why the browser tests can't run here (a failure
+ * instead with PARLEY_TEST_REQUIRE_SERVICES=1, as in CI).
+ * @param {(server: import('./harness.mjs').Server, browser: import('playwright-core').Browser) => void} ready
+ * @returns {Promise<string | false>}
+ */
+export async function browserSuite(ready) {
+  const why = await missing();
+  if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
+  /** @type {import('./harness.mjs').Server | undefined} */
+  let server;
+  /** @type {import('playwright-core').Browser | undefined} */
+  let browser;
+  before(async () => {
+    if (why) return;
+    [server, browser] = await Promise.all([startServer(), launch()]);
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return why || false;
 }

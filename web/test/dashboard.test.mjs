@@ -4,32 +4,18 @@
 // the UI; axe finds no serious or critical accessibility violation on any
 // page (light and dark); the same work done with the keyboard alone; and
 // at phone size (375×667) no page scrolls sideways.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
-import { startServer } from './harness.mjs';
-import { launch, missing, withPage } from './browser.mjs';
-
-const why = await missing();
-if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
-const skip = why || false;
+import { admin } from './harness.mjs';
+import { browserSuite, withPage } from './browser.mjs';
 
 /** @type {import('./harness.mjs').Server} */
 let server;
 /** @type {import('playwright-core').Browser} */
 let browser;
-
-before(async () => {
-  if (why) return;
-  const launched = launch().then((b) => { browser = b; });
-  server = await startServer();
-  await launched;
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const skip = await browserSuite((s, b) => { server = s; browser = b; });
 
 /** The dashboard's routes, by the heading each shows. */
 const routes = [['', 'Overview'], ['apps', 'Apps & keys'], ['users', 'Users'], ['groups', 'Groups'],
@@ -137,6 +123,54 @@ test('sign in, then create an app, a user and a group through the UI', { skip },
   });
 });
 
+test('users: search by prefix, deactivate (hidden until "Include deactivated"), reactivate', { skip }, async (t) => {
+  for (const uid of ['sam1', 'sam2', 'tom']) await admin(server, server.restKey, 'POST', '/users', { uid, name: uid.toUpperCase() });
+  await withPage(t, browser, async (page) => {
+    await signIn(page);
+    await page.getByLabel('App the pages act in').selectOption(server.appId);
+    await open(page, 'users', 'Users');
+    const row = (/** @type {string} */ uid) => page.getByRole('row').filter({ has: page.getByRole('cell', { name: new RegExp(`^${uid}( deactivated)?$`) }) });
+    await page.getByLabel('Search users').fill('sam');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await row('sam2').waitFor();
+    await row('tom').waitFor({ state: 'detached' });
+    assert.equal(await row('sam1').count(), 1);
+
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Manage sam1' }).click();
+    await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
+    await page.getByRole('button', { name: 'Reactivate', exact: true }).waitFor();
+    await row('sam1').waitFor({ state: 'detached' });
+    const stored = await admin(server, server.restKey, 'GET', '/users/sam1');
+    assert.ok(stored.deactivatedAt, 'sam1 is deactivated on the server');
+
+    await page.getByLabel('Include deactivated').check();
+    await row('sam1').getByText('deactivated').waitFor();
+    await page.getByRole('button', { name: 'Reactivate', exact: true }).click();
+    await page.getByRole('button', { name: 'Deactivate', exact: true }).waitFor();
+    const back = await admin(server, server.restKey, 'GET', '/users/sam1');
+    assert.ok(!back.deactivatedAt, 'sam1 is active again');
+  });
+});
+
+test('settings: the app details, and deleting the app after a confirmation', { skip }, async (t) => {
+  const made = await rest('/v3/apps', undefined, { method: 'POST', body: { name: 'Doomed' } });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const appId = made.body.data.appId;
+  await withPage(t, browser, async (page) => {
+    await signIn(page);
+    await page.getByLabel('App the pages act in').selectOption(appId);
+    await open(page, 'settings', 'Settings');
+    await page.locator('dd code', { hasText: appId }).waitFor();
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Delete this app' }).click();
+    // The app leaves the app chooser (the pages move on to another app).
+    await page.getByLabel('App the pages act in').locator(`option[value="${appId}"]`).waitFor({ state: 'detached' });
+    const gone = await rest(`/v3/apps/${appId}`);
+    assert.equal(gone.status, 404, JSON.stringify(gone.body));
+  });
+});
+
 test('live events stream what happens in the app, filtered', { skip }, async (t) => {
   await rest('/v3/users', server.appId, { method: 'POST', body: { uid: 'carol', name: 'Carol' } });
   await rest('/v3/users', server.appId, { method: 'POST', body: { uid: 'dave', name: 'Dave' } });
@@ -214,7 +248,9 @@ async function tabTo(page, selector) {
 test('keyboard alone: sign in, open a page, create a user, read its JSON', { skip }, async (t) => {
   await withPage(t, browser, async (page) => {
     await page.goto(`${server.url}/dashboard/`);
-    // The token field has focus on arrival.
+    // The token field has focus on arrival (once the page's modules have
+    // rendered it: keys typed before then would be lost).
+    await page.waitForFunction(() => document.activeElement?.id === 'token');
     await page.keyboard.type(server.operatorToken);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();

@@ -2,31 +2,18 @@
 // The demo chat in real headless Chromium against a real `parley serve` (the pages embedded in
 // the binary): two browser contexts chatting in real time, accessibility (axe), keyboard-only
 // use, a phone viewport, long histories. Screenshots of failures go to web/test/artifacts/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { startServer } from './harness.mjs';
-import { launch, missing, withPage } from './browser.mjs';
-import { admin } from '../sdk/test/server.mjs';
-
-const why = await missing();
-if (why && process.env.PARLEY_TEST_REQUIRE_SERVICES === '1') throw new Error(`browser tests required: ${why}`);
-const skip = why || false;
+import { admin } from './harness.mjs';
+import { browserSuite, withPage } from './browser.mjs';
 
 /** @type {import('./harness.mjs').Server} */
 let srv;
 /** @type {import('playwright-core').Browser} */
 let browser;
-
-before(async () => {
-  if (why) return;
-  [srv, browser] = await Promise.all([startServer(), launch()]);
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const skip = await browserSuite((s, b) => { srv = s; browser = b; });
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -126,6 +113,36 @@ test('the demo has no serious accessibility violations (axe), in a group with it
       const serious = result.violations.filter((/** @type {any} */ v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(serious.map((/** @type {any} */ v) => `${v.id}: ${v.nodes.map((/** @type {any} */ n) => n.target).join(' ')}`), [], scheme);
     }
+  });
+});
+
+test('in a group, the sender sees how many members received and read a message: live, and after a reload', { skip }, async (t) => {
+  const [ned, oli, pam] = await Promise.all([user('ned'), user('oli'), user('pam')]);
+  await admin(srv, srv.restKey, 'POST', '/groups', { guid: 'deck', name: 'Deck', type: 'public', owner: 'ned', members: { participants: ['oli', 'pam'] } });
+  const sent = await admin(srv, srv.restKey, 'POST', '/messages', { receiver: 'deck', receiverType: 'group', data: { text: 'all hands' } }, { onBehalfOf: 'ned' });
+  /** A member's receipt over REST, with their own token. @param {string} token @param {'delivered' | 'read'} action */
+  const receipt = async (token, action) => {
+    const res = await fetch(`${srv.url}/v3/groups/deck/conversation/${action}`, {
+      method: 'POST', headers: { appid: srv.appId, authtoken: token, 'content-type': 'application/json' }, body: JSON.stringify({ messageId: sent.id }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  await withPage(t, browser, async (page) => {
+    await signIn(page, ned);
+    await conv(page, 'Deck').click();
+    const line = page.locator('[role=log] .msg.mine', { hasText: 'all hands' }).locator('.receipt');
+    await line.getByText('Sent', { exact: true }).waitFor();
+    await receipt(oli, 'delivered');
+    await line.getByText('Delivered to 1', { exact: true }).waitFor();
+    await receipt(pam, 'read');
+    await line.getByText('Read by 1', { exact: true }).waitFor();
+    await receipt(oli, 'read');
+    await line.getByText('Read by 2', { exact: true }).waitFor();
+    // Opened afresh, the thread reads the receipts so far from the message.
+    await page.reload();
+    await page.locator('.state.connected').waitFor();
+    await conv(page, 'Deck').click();
+    await line.getByText('Read by 2', { exact: true }).waitFor();
   });
 });
 

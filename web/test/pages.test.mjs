@@ -2,32 +2,17 @@
 // The pages as a browser gets them from a real `parley serve`: the import
 // map the server injects resolves the vendored Preact under the strict CSP,
 // and the server's headers hold.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
-import { launch, missing, withPage } from './browser.mjs';
-
-const why = await missing();
-const required = process.env.PARLEY_TEST_REQUIRE_SERVICES === '1';
-if (why && required) throw new Error(`browser tests required: ${why}`);
+import { browserSuite, withPage } from './browser.mjs';
 
 /** @type {import('./harness.mjs').Server} */
 let server;
 /** @type {import('playwright-core').Browser} */
 let browser;
+const skip = await browserSuite((s, b) => { server = s; browser = b; });
 
-before(async () => {
-  if (why) return;
-  const launched = launch().then((b) => { browser = b; });
-  server = await startServer();
-  await launched;
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-test('the dashboard page loads its modules under the CSP without errors', { skip: why || false }, async (t) => {
+test('the dashboard page loads its modules under the CSP without errors', { skip }, async (t) => {
   await withPage(t, browser, async (page) => {
     /** @type {string[]} */
     const violations = [];

@@ -3,7 +3,7 @@
 // both ways; filters reach the REST API; entity lists page by number.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
+import { startServer } from '../../test/harness.mjs';
 import { loggedIn } from './helpers.mjs';
 
 /** @type {import('./helpers.mjs').Server} */
@@ -27,7 +27,7 @@ before(async () => {
 after(async () => {
   alice.close();
   bob.close();
-  await srv.dispose();
+  await srv.stop();
 });
 
 test('for await over a conversation pages forward and yields every message once, in order', async () => {

@@ -1,9 +1,9 @@
 // @ts-check
 // What the SDK's tests share: users made over REST, clients logged in as them.
 import { Parley } from '../index.js';
-import { admin, nodeWebSocket } from './server.mjs';
+import { admin, nodeWebSocket } from '../../test/harness.mjs';
 
-/** @typedef {Awaited<ReturnType<typeof import('./server.mjs').startServer>>} Server */
+/** @typedef {import('../../test/harness.mjs').Server} Server */
 
 /**
  * Creates a user and an auth token for them.

@@ -4,7 +4,7 @@
 // send retried with its muid across the outage makes one message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, admin, until } from './server.mjs';
+import { startServer, admin, until } from '../../test/harness.mjs';
 import { loggedIn, makeUser, record } from './helpers.mjs';
 
 /**
@@ -26,7 +26,7 @@ async function sendAs(srv, from, to, prefix, n) {
 
 test('after the server restarts, the SDK reconnects and receives what was sent meanwhile, once, in order', async (t) => {
   const srv = await startServer();
-  t.after(() => srv.dispose());
+  t.after(() => srv.stop());
   await makeUser(srv, 'alice');
   const bob = await loggedIn(srv, 'bob');
   t.after(() => bob.close());
@@ -51,7 +51,7 @@ test('after the server restarts, the SDK reconnects and receives what was sent m
 
 test('a killed server: the socket drops without a close frame, and the SDK still resumes', async (t) => {
   const srv = await startServer();
-  t.after(() => srv.dispose());
+  t.after(() => srv.stop());
   await makeUser(srv, 'alice');
   const bob = await loggedIn(srv, 'bob');
   t.after(() => bob.close());
@@ -67,7 +67,7 @@ test('a killed server: the socket drops without a close frame, and the SDK still
 
 test('a resume past the server limit pages the rest over REST, before the live messages', async (t) => {
   const srv = await startServer();
-  t.after(() => srv.dispose());
+  t.after(() => srv.stop());
   await makeUser(srv, 'alice');
   const bob = await loggedIn(srv, 'bob');
   t.after(() => bob.close());
@@ -87,7 +87,7 @@ test('a resume past the server limit pages the rest over REST, before the live m
 
 test('a send with a muid already used answers the first message and stores nothing', async (t) => {
   const srv = await startServer();
-  t.after(() => srv.dispose());
+  t.after(() => srv.stop());
   await makeUser(srv, 'bob');
   const alice = await loggedIn(srv, 'alice', { autoConnect: false });
   t.after(() => alice.close());
@@ -101,7 +101,7 @@ test('a send with a muid already used answers the first message and stores nothi
 
 test('a send made while the server is down is retried with its muid and makes one message', async (t) => {
   const srv = await startServer();
-  t.after(() => srv.dispose());
+  t.after(() => srv.stop());
   await makeUser(srv, 'bob');
   const alice = await loggedIn(srv, 'alice', { autoConnect: false, sendRetries: 8 });
   t.after(() => alice.close());

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParleyError } from '../index.js';
-import { startServer, until } from './server.mjs';
+import { startServer, until } from '../../test/harness.mjs';
 import { client, loggedIn, makeUser, record } from './helpers.mjs';
 
 /** @type {import('./helpers.mjs').Server} */
@@ -15,7 +15,7 @@ before(async () => {
 });
 after(async () => {
   for (const c of clients) c.close();
-  await srv.dispose();
+  await srv.stop();
 });
 
 /**
