@@ -19,6 +19,6 @@ run $B bench fanout --groups 1 --members 2000 --rate 100 --duration 10s
 run $B bench direct --senders 128 --duration 10s
 base $B bench direct --senders 128 --duration 10s
 run $B bench direct --senders 128 --duration 10s
-run $B bench idle --conns 15000 --duration 30s
+run $B bench idle --conns 15000 --duration 60s
 run $B bench history --messages 1000000 --readers 16 --groups 10 --data "$HIST"
 run $B bench history --messages 1000000 --readers 16 --groups 10 --data "$HIST"
