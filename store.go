@@ -309,6 +309,12 @@ type ConversationStore interface {
 	// ReceiptMarks lists the logged advances in a conversation that reach
 	// at least minID, oldest first.
 	ReceiptMarks(ctx context.Context, appID, conversationID string, minID int64) ([]ReceiptMark, error)
+	// UserReceiptMarks lists uid's logged advances in a conversation that
+	// decide when uid received and read each message from minID to maxID:
+	// for each kind, those that reach minID up to the first that reaches
+	// maxID, oldest first. A user's advances of one kind only grow, so a
+	// later one never reaches a message first.
+	UserReceiptMarks(ctx context.Context, appID, conversationID, uid string, minID, maxID int64) ([]ReceiptMark, error)
 	// UnreadCounts counts the viewer's unread messages per conversation
 	// (conversations with none are left out).
 	UnreadCounts(ctx context.Context, appID, viewer string) ([]UnreadCount, error)

@@ -54,7 +54,13 @@ func (s *Service) peerReceipts(ctx context.Context, a parley.Actor, ms []*parley
 	}
 	out := map[int64]parley.Receipt{}
 	for conv, own := range byConv {
-		marks, err := s.store.ReceiptMarks(ctx, a.AppID, conv, own[0].ID)
+		// Only the peer's marks between the page's first and last own
+		// message can decide: not the whole log after the first.
+		lo, hi := own[0].ID, own[0].ID
+		for _, m := range own {
+			lo, hi = min(lo, m.ID), max(hi, m.ID)
+		}
+		marks, err := s.store.UserReceiptMarks(ctx, a.AppID, conv, own[0].Receiver, lo, hi)
 		if err != nil {
 			s.log.WarnContext(ctx, "receipt marks", "err", err)
 			continue

@@ -91,6 +91,12 @@ func TestMessagingQueryPlans(t *testing.T) {
 	wantPlan(t, s, "MessageByMUID", messageByMUIDSQL, []any{"a", "u", "m"},
 		[]string{`USING INDEX messages_muid (app_id=? AND sender=? AND muid=?)`})
 
+	// A page's receipts read the peer's marks of each kind in a range.
+	wantPlan(t, s, "UserReceiptMarks", userReceiptMarksSQL, []any{"a", "c", "u", 1, 9},
+		[]string{`USING INDEX receipt_marks_user (app_id=? AND conversation_id=? AND uid=? AND kind=? AND upto_id>? AND upto_id<?)`,
+			`USING COVERING INDEX receipt_marks_user (app_id=? AND conversation_id=? AND uid=? AND kind=? AND upto_id>?)`},
+		`receipt_marks_conversation`, `SCAN receipt_marks`)
+
 	unread := []string{
 		`SEARCH m USING COVERING INDEX messages_conversation (app_id=? AND conversation_id=? AND id>?)`,
 		`SEARCH mn EXISTS USING PRIMARY KEY (app_id=? AND message_id=? AND uid=?)`,

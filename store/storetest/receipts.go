@@ -63,6 +63,34 @@ func TestReceipts(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		wantUnread(t, s, appID, "bob", conv, 0, 0)
 	})
 
+	t.Run("UserMarksDecideARange", func(t *testing.T) {
+		s, appID := setup(t)
+		for i, m := range []struct {
+			kind string
+			upto int64
+		}{{parley.ReceiptDelivered, 1}, {parley.ReceiptDelivered, 2}, {parley.ReceiptRead, 2},
+			{parley.ReceiptDelivered, 4}, {parley.ReceiptRead, 4}, {parley.ReceiptDelivered, 6}, {parley.ReceiptRead, 6}} {
+			mark(t, s, appID, m.kind, m.upto, t0+int64(i)+1)
+		}
+		must(t, s.MarkReceipt(t.Context(), appID, "ann", conv, parley.ReceiptRead, 6, t0+8), "ann's MarkReceipt")
+		marks := func(lo, hi int64) []parley.ReceiptMark {
+			t.Helper()
+			got, err := s.UserReceiptMarks(t.Context(), appID, conv, "bob", lo, hi)
+			must(t, err, "UserReceiptMarks")
+			if got == nil {
+				got = []parley.ReceiptMark{}
+			}
+			return got
+		}
+		// Messages 2–3: for each kind, bob's marks from 2 up to the first
+		// that reaches 3 (4), oldest first; not 1, not 6, not ann's.
+		wantEqual(t, []parley.ReceiptMark{bobMark(parley.ReceiptDelivered, 2, t0+2), bobMark(parley.ReceiptRead, 2, t0+3),
+			bobMark(parley.ReceiptDelivered, 4, t0+4), bobMark(parley.ReceiptRead, 4, t0+5)}, marks(2, 3), "bob's marks for 2–3")
+		wantEqual(t, []parley.ReceiptMark{bobMark(parley.ReceiptDelivered, 6, t0+6), bobMark(parley.ReceiptRead, 6, t0+7)},
+			marks(5, 6), "bob's marks for 5–6")
+		wantEqual(t, []parley.ReceiptMark{}, marks(7, 9), "bob's marks past his last")
+	})
+
 	t.Run("MarkUnread", func(t *testing.T) {
 		s, appID := setup(t)
 		ctx := t.Context()
