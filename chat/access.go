@@ -42,6 +42,19 @@ func needFull(ctx context.Context, what string) (parley.Actor, error) {
 	return a, nil
 }
 
+// needServer allows a full access actor acting as no user: the operator
+// in an app, or a REST API Key without onBehalfOf.
+func needServer(ctx context.Context, what string) (parley.Actor, error) {
+	a, err := needFull(ctx, what)
+	if err != nil {
+		return a, err
+	}
+	if a.IsUser() {
+		return a, errNoAccess(what + " on behalf of a user")
+	}
+	return a, nil
+}
+
 // needKey allows a full access key or an Auth Key: creating users and
 // logging them in.
 func needKey(ctx context.Context, what string) (parley.Actor, error) {

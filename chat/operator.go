@@ -13,18 +13,6 @@ import (
 // Both need a server credential of the app: the operator token with an
 // appid, or a full access key of the app, acting as no user.
 
-// needServer allows a full access actor acting as no user.
-func needServer(ctx context.Context, what string) (parley.Actor, error) {
-	a, err := needFull(ctx, what)
-	if err != nil {
-		return a, err
-	}
-	if a.IsUser() {
-		return a, errNoAccess(what + " on behalf of a user")
-	}
-	return a, nil
-}
-
 // WatchedEventTypes are the event types an operator's event stream carries
 // (and its type filter takes): what clients receive. Control events that
 // only steer the hubs (relation changes, ended sessions) are left out.
@@ -154,14 +142,8 @@ func (f EventFilter) match(e *parley.Event) bool {
 		(e.ReceiverType == parley.ReceiverGroup || e.Receiver != f.UID) {
 		return false
 	}
-	if f.GUID != "" {
-		group := e.ReceiverType == parley.ReceiverGroup && e.Receiver == f.GUID
-		// A group's own events (updated, deleted) name it as receiver too.
-		if !group {
-			return false
-		}
-	}
-	return true
+	// A group's own events (updated, deleted) name it as receiver too.
+	return f.GUID == "" || (e.ReceiverType == parley.ReceiverGroup && e.Receiver == f.GUID)
 }
 
 // AppStats are an app's usage figures, read when asked.
