@@ -258,6 +258,8 @@ test('keyboard alone: sign in, open a page, create a user, read its JSON', { ski
     await tabTo(page, 'nav a[href="#/users"]');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    // The page moves focus to its heading after it rendered: poll for it.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 5000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'the new page\'s heading has focus');
     await tabTo(page, '#user-uid');
     await page.keyboard.type('erin');
