@@ -194,7 +194,11 @@ func messageWhere(appID string, f parley.MessageFilter) *conds {
 		w.add(`(m.edited_at != 0 OR m.deleted_at != 0)`)
 	}
 	if f.Viewer != "" {
-		visibleTo(w, f.Viewer, f.ConversationID == "")
+		guid, _ := strings.CutPrefix(f.ConversationID, parley.GroupConversationID(""))
+		if guid == f.ConversationID {
+			guid = ""
+		}
+		visibleTo(w, appID, f.Viewer, f.ConversationID == "", guid)
 	}
 	return w
 }
@@ -269,6 +273,25 @@ func groupVisibleAt(id string) string {
 	AND ms.joined_id <= ` + id + ` AND (ms.left_id IS NULL OR ` + id + ` <= ms.left_id))`
 }
 
+// onlyJoinedID is, for the viewer's memberships of one group, the message
+// the current one started at when it is their only one, as most are; NULL
+// otherwise (none, a past one, or several). It names no column of m, so
+// SQLite evaluates it once per statement. Its placeholders take the app,
+// the group and the viewer.
+const onlyJoinedID = `(SELECT CASE WHEN count(*) = 1 THEN max(CASE WHEN oj.left_id IS NULL THEN oj.joined_id END) END
+	FROM memberships oj WHERE oj.app_id = ? AND oj.guid = ? AND oj.uid = ?)`
+
+// groupVisibleIn is groupVisibleAt for a page of the group guid's
+// conversation: when the viewer's only membership of the group is their
+// current one, an id of that group is visible from where they joined on,
+// a comparison in place of a seek of memberships per row. Its placeholders
+// take guid, the app, guid, the viewer, the app, guid, the viewer, and the
+// viewer.
+func groupVisibleIn(id string) string {
+	return `(CASE WHEN m.receiver = ? AND ` + onlyJoinedID + ` IS NOT NULL THEN ` + id + ` >= ` + onlyJoinedID +
+		` ELSE ` + groupVisibleAt(id) + ` END)`
+}
+
 // userVisible holds for a one-to-one message (aliased m) the viewer sends
 // or receives; both placeholders take the viewer.
 const userVisible = `(m.sender = ? OR m.receiver = ?)`
@@ -286,18 +309,27 @@ const aboutID = `CAST(m.data ->> '$.entities.on.entity.id' AS INTEGER)`
 // if that message is visible too (it carries the message whole): within a
 // membership of the group, and after the point the viewer cleared the
 // conversation to. In a one-to-one conversation both users may see each
-// of its messages.
-func visibleTo(w *conds, viewer string, acrossConversations bool) {
-	w.add(`CASE m.receiver_type WHEN '`+parley.ReceiverGroup+`' THEN `+groupVisibleAt(`m.id`)+
-		` ELSE `+userVisible+` END`, viewer, viewer, viewer)
+// of its messages. guid, when the page is of one group's conversation,
+// lets the membership rule of that group be checked by groupVisibleIn.
+func visibleTo(w *conds, appID, viewer string, acrossConversations bool, guid string) {
+	groupRule := func(id string) (string, []any) {
+		if guid == "" {
+			return groupVisibleAt(id), []any{viewer}
+		}
+		return groupVisibleIn(id), []any{guid, appID, guid, viewer, appID, guid, viewer, viewer}
+	}
+	rule, args := groupRule(`m.id`)
+	w.add(`CASE m.receiver_type WHEN '`+parley.ReceiverGroup+`' THEN `+rule+
+		` ELSE `+userVisible+` END`, append(args, viewer, viewer)...)
 	if acrossConversations {
 		w.add(`NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
 			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= m.id)`, viewer)
 	}
+	rule, args = groupRule(aboutID)
 	w.add(`(m.category != '`+parley.CategoryAction+`' OR m.type != '`+parley.TypeMessage+`'
-		OR ((m.receiver_type != '`+parley.ReceiverGroup+`' OR `+groupVisibleAt(aboutID)+`)
+		OR ((m.receiver_type != '`+parley.ReceiverGroup+`' OR `+rule+`)
 		AND NOT EXISTS (SELECT 1 FROM conversation_states cs WHERE cs.app_id = m.app_id AND cs.uid = ?
-			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= `+aboutID+`)))`, viewer, viewer)
+			AND cs.conversation_id = m.conversation_id AND cs.cleared_id >= `+aboutID+`)))`, append(args, viewer)...)
 }
 
 // messageFilterFields are the fields of parley.MessageFilter that Messages

@@ -69,6 +69,8 @@ func TestMessagingQueryPlans(t *testing.T) {
 		{"ConversationBefore", F{ConversationID: "c", Viewer: "u", BeforeID: 9, Limit: 50}, byConversation + ` AND id>? AND id<?)`},
 		{"ConversationAfter", F{ConversationID: "c", Viewer: "u", AfterID: 9, Limit: 1}, byConversation + ` AND id>?)`},
 		{"ConversationBetween", F{ConversationID: "c", Viewer: "u", AfterID: 3, BeforeID: 9}, byConversation + ` AND id>? AND id<?)`},
+		{"GroupLatest", F{ConversationID: parley.GroupConversationID("g"), Viewer: "u", Limit: 50}, byConversation + ` AND id>?)`},
+		{"GroupBefore", F{ConversationID: parley.GroupConversationID("g"), Viewer: "u", BeforeID: 9, Limit: 50}, byConversation + ` AND id>? AND id<?)`},
 		{"ConversationNoViewer", F{ConversationID: "c", AfterID: 3, BeforeID: 9}, byConversation + ` AND id>? AND id<?)`},
 		{"ConversationSearch", F{ConversationID: "c", SearchKey: "hello", Limit: 50}, byConversation + `)`},
 		{"Thread", F{ConversationID: "c", ParentID: 7, Viewer: "u"}, `USING INDEX messages_parent (app_id=? AND parent_id=?`},

@@ -27,7 +27,7 @@ func testActionVisibility(t *testing.T, newStore func(t *testing.T) parley.Store
 	s := newStore(t)
 	ctx := t.Context()
 	a := MustCreateApp(t, s)
-	for _, uid := range []string{"ann", "bob"} {
+	for _, uid := range []string{"ann", "bob", "cat"} {
 		MustCreateUser(t, s, a.ID, uid)
 	}
 	mustCreateGroup(t, s, a.ID, "g", parley.GroupPublic)
@@ -48,6 +48,12 @@ func testActionVisibility(t *testing.T, newStore func(t *testing.T) parley.Store
 	leave := actionMessage("g", "ann", parley.ActionLeft)
 	mustAppend(t, s, a.ID, leave)
 	must(t, s.EndMember(ctx, a.ID, "g", "ann", leave.ID, t0), "EndMember")
+	// Left, her one membership a past one: what she saw up to leaving.
+	g := parley.GroupConversationID("g")
+	wantMessageIDs(t, s, a.ID, parley.MessageFilter{ConversationID: g, Viewer: "ann"},
+		join.ID, in.ID, editedIn.ID, member.ID, leave.ID)
+	// Never a member: nothing.
+	wantMessageIDs(t, s, a.ID, parley.MessageFilter{ConversationID: g, Viewer: "cat"})
 	away, rejoin := aboutMessage(in, "bob", parley.ActionEdited), actionMessage("g", "ann", parley.ActionJoined)
 	mustAppend(t, s, a.ID, away, rejoin)
 	mustAddMember(t, s, a.ID, "g", "ann", parley.ScopeParticipant, rejoin.ID)
@@ -55,7 +61,6 @@ func testActionVisibility(t *testing.T, newStore func(t *testing.T) parley.Store
 	mustAppend(t, s, a.ID, back, backPre)
 
 	type F = parley.MessageFilter
-	g := parley.GroupConversationID("g")
 	annSees := []int64{join.ID, in.ID, editedIn.ID, member.ID, leave.ID, rejoin.ID, back.ID}
 	for _, f := range []F{{ConversationID: g, Viewer: "ann"}, {Viewer: "ann"}} {
 		wantMessageIDs(t, s, a.ID, f, annSees...)
@@ -67,6 +72,7 @@ func testActionVisibility(t *testing.T, newStore func(t *testing.T) parley.Store
 	all := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}
 	wantMessageIDs(t, s, a.ID, F{ConversationID: g, Viewer: "bob"}, all...)
 	wantMessageIDs(t, s, a.ID, F{ConversationID: g}, all...)
+	wantMessageIDs(t, s, a.ID, F{ConversationID: g, Viewer: "cat"})
 
 	// One-to-one: both users see an edit, until one clears the
 	// conversation past the message edited.
