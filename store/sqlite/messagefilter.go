@@ -91,7 +91,7 @@ func messagesSQL(appID string, f parley.MessageFilter) (string, []any) {
 	case f.ConversationID != "":
 		from += ` INDEXED BY messages_conversation`
 	}
-	return `SELECT ` + messageColumns + ` FROM ` + from + ` WHERE ` + strings.Join(w.sql, " AND ") +
+	return `SELECT ` + readColumns + ` FROM ` + from + ` WHERE ` + strings.Join(w.sql, " AND ") +
 		` ORDER BY m.id ` + dir + ` LIMIT ?`, append(w.args, limit)
 }
 
@@ -118,7 +118,7 @@ func searchSQL(appID string, f parley.MessageFilter, match string, w *conds, dir
 	}
 	w.sql = append(bounds.sql, w.sql...)
 	w.args = append(bounds.args, w.args...)
-	return `SELECT ` + messageColumns + ` FROM message_search s CROSS JOIN messages m ON m.rowid = s.rowid WHERE ` +
+	return `SELECT ` + readColumns + ` FROM message_search s CROSS JOIN messages m ON m.rowid = s.rowid WHERE ` +
 		strings.Join(w.sql, " AND ") + ` ORDER BY s.rowid ` + dir + ` LIMIT ?`
 }
 

@@ -9,11 +9,27 @@ import (
 	"github.com/parleychat/parley"
 )
 
-// messageColumns are the stored fields of a message, in scanMessage's order
-// and, after app_id, in the order AppendMessages inserts them.
+// messageColumns are the stored fields of a message, after app_id in the
+// order AppendMessages inserts them.
 const messageColumns = `id, muid, conversation_id, sender, receiver, receiver_type, category, type,
 	data, tags, parent_id, reply_count, quoted_id, sent_at, updated_at, edited_at, edited_by,
 	deleted_at, deleted_by`
+
+// readColumns are what a read of messages selects, in scanMessage's order:
+// the fields every message has a value of, then rareFields, the others,
+// in one column. The driver pays per column of each row (a call into
+// SQLite, under its connection mutex, for the type and one or two for the
+// value), and those fields hold their defaults in most messages.
+const readColumns = `id, muid, conversation_id, sender, receiver, receiver_type, category, type,
+	data, sent_at, updated_at, ` + rareFields
+
+// rareFields is NULL while tags, parent_id, reply_count, quoted_id,
+// edited_at, edited_by, deleted_at and deleted_by hold their defaults (no
+// tags, zeros, empty strings), else the JSON array of them, in that order
+// (tags as the string stored): see scanRare.
+const rareFields = `CASE WHEN tags IS NULL AND parent_id = 0 AND reply_count = 0 AND quoted_id = 0
+	AND edited_at = 0 AND edited_by = '' AND deleted_at = 0 AND deleted_by = '' THEN NULL
+	ELSE json_array(tags, parent_id, reply_count, quoted_id, edited_at, edited_by, deleted_at, deleted_by) END`
 
 // insertMessages writes messages: after app_id, the columns of
 // messageColumns.
@@ -27,11 +43,10 @@ func scanMessageData(sc scanner, asJSON bool) (*parley.Message, error) {
 	var (
 		m    parley.Message
 		data string
-		tags sql.NullString
+		rare sql.NullString
 	)
 	err := sc.Scan(&m.ID, &m.MUID, &m.ConversationID, &m.Sender, &m.Receiver, &m.ReceiverType, &m.Category, &m.Type,
-		&data, &tags, &m.ParentID, &m.ReplyCount, &m.QuotedID, &m.SentAt, &m.UpdatedAt, &m.EditedAt, &m.EditedBy,
-		&m.DeletedAt, &m.DeletedBy)
+		&data, &m.SentAt, &m.UpdatedAt, &rare)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +55,41 @@ func scanMessageData(sc scanner, asJSON bool) (*parley.Message, error) {
 	} else if err := json.Unmarshal([]byte(data), &m.Data); err != nil {
 		return nil, fmt.Errorf("message %d data: %w", m.ID, err)
 	}
-	if err := scanJSON(tags, &m.Tags); err != nil {
-		return nil, fmt.Errorf("message %d tags: %w", m.ID, err)
+	if rare.Valid {
+		if err := scanRare(rare.String, &m); err != nil {
+			return nil, fmt.Errorf("message %d: %w", m.ID, err)
+		}
 	}
 	return &m, nil
+}
+
+// scanRare sets the fields of m that rareFields holds from its array.
+func scanRare(rare string, m *parley.Message) error {
+	var (
+		tags sql.NullString
+		f    = []any{&tags, &m.ParentID, &m.ReplyCount, &m.QuotedID, &m.EditedAt, &m.EditedBy, &m.DeletedAt, &m.DeletedBy}
+		vals []json.RawMessage
+	)
+	if err := json.Unmarshal([]byte(rare), &vals); err != nil || len(vals) != len(f) {
+		return fmt.Errorf("fields %s: %v", rare, err)
+	}
+	for i, v := range vals {
+		if i == 0 {
+			// A JSON null leaves tags invalid: no tags.
+			if err := json.Unmarshal(v, &tags.String); err != nil {
+				return fmt.Errorf("tags: %w", err)
+			}
+			tags.Valid = string(v) != "null"
+			continue
+		}
+		if err := json.Unmarshal(v, f[i]); err != nil {
+			return fmt.Errorf("field %d of %s: %w", i, rare, err)
+		}
+	}
+	if err := scanJSON(tags, &m.Tags); err != nil {
+		return fmt.Errorf("tags: %w", err)
+	}
+	return nil
 }
 
 // messageArgs encodes the JSON fields of m.
@@ -211,7 +257,7 @@ func (q *queries) insertMessageSide(ctx context.Context, appID string, first int
 }
 
 // messageSQL reads one message.
-const messageSQL = `SELECT ` + messageColumns + ` FROM messages WHERE app_id = ? AND id = ?`
+const messageSQL = `SELECT ` + readColumns + ` FROM messages WHERE app_id = ? AND id = ?`
 
 // Message returns one message of the app, or ErrNotFound.
 func (q *queries) Message(ctx context.Context, appID string, id int64) (*parley.Message, error) {

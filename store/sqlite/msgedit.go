@@ -9,7 +9,7 @@ import (
 
 // messageByMUIDSQL reads a message by its client id; the test that muid is
 // not empty lets the planner use the partial index messages_muid.
-const messageByMUIDSQL = `SELECT ` + messageColumns + ` FROM messages
+const messageByMUIDSQL = `SELECT ` + readColumns + ` FROM messages
 	WHERE app_id = ? AND sender = ? AND muid = ? AND muid != ''`
 
 // MessageByMUID returns the message sender sent with the client id muid,
