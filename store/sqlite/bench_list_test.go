@@ -141,3 +141,38 @@ func seedMillion(b *testing.B, st *sqlite.Store, total int) string {
 	b.Logf("seeded %d messages in %v", total, time.Since(start).Round(time.Second))
 	return app.ID
 }
+
+// BenchmarkPageReactions measures the reaction counts of a page of 50
+// messages, as each page read asks for them, on the file of
+// BenchmarkListPage (its messages have no reactions, as most have not);
+// it reports the CPU time of the reading thread per page.
+func BenchmarkPageReactions(b *testing.B) {
+	ctx := context.Background()
+	path := os.Getenv("PARLEY_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	appID := seedMillion(b, st, 1_000_000)
+	ms, err := st.MessagesJSON(ctx, appID, parley.MessageFilter{ConversationID: "group_g1", Viewer: "u001", Limit: 50})
+	if err != nil || len(ms) != 50 {
+		b.Fatalf("page: %d messages, %v", len(ms), err)
+	}
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cpu0 := threadCPU()
+	for i := 0; i < b.N; i++ {
+		if _, err := st.ReactionCounts(ctx, appID, "u001", ids); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((threadCPU()-cpu0).Microseconds())/float64(b.N), "thread-cpu-us/page")
+}
