@@ -62,6 +62,30 @@ func loadGroup(ctx context.Context, tx parley.Tx, a parley.Actor, guid string) (
 	return v, nil
 }
 
+// loadGroupToRead is loadGroup for a read that needs the actor's scope
+// but not their membership record (v.me stays nil): the group and the
+// actor's current membership come from one read, where loadGroup makes
+// two. A private group is invisible to a user not in it, as there.
+func loadGroupToRead(ctx context.Context, st parley.Store, a parley.Actor, guid string) (*groupView, error) {
+	if a.IsServer() {
+		return loadGroup(ctx, st, a, guid)
+	}
+	guid, _ = parley.NormalizeID(guid)
+	g, err := st.Group(ctx, a.AppID, guid, a.UID)
+	if err != nil {
+		return nil, storeErr(err, errGUIDNotFound(guid), nil)
+	}
+	joined := g.HasJoined != nil && *g.HasJoined
+	if !joined && g.Type == parley.GroupPrivate {
+		return nil, errGUIDNotFound(guid)
+	}
+	v := &groupView{a: a, g: g}
+	if joined {
+		v.scope = g.Scope
+	}
+	return v, nil
+}
+
 // needMember refuses an actor who is not a member (nor a full access key
 // acting as no user): banned users get ERR_BANNED_GROUPMEMBER, others
 // ERR_NOT_A_MEMBER.

@@ -154,7 +154,7 @@ func (s *Service) GroupMessages(ctx context.Context, guid string, q MessageQuery
 	if err != nil {
 		return nil, err
 	}
-	v, err := loadGroup(ctx, s.store, a, guid)
+	v, err := loadGroupToRead(ctx, s.store, a, guid)
 	if err != nil {
 		return nil, err
 	}
