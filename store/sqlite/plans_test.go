@@ -93,6 +93,12 @@ func TestMessagingQueryPlans(t *testing.T) {
 	wantPlan(t, s, "MessageByMUID", messageByMUIDSQL, []any{"a", "u", "m"},
 		[]string{`USING INDEX messages_muid (app_id=? AND sender=? AND muid=?)`})
 
+	// A page's reaction counts: one seek of the ids' range first, then
+	// one per id.
+	wantPlan(t, s, "ReactionCounts", reactionCountsSQL(2), []any{"u", "a", 1, 2, "a", 1, 2},
+		[]string{`SEARCH rr EXISTS USING COVERING INDEX reactions_message (app_id=? AND message_id>? AND message_id<?)`,
+			`SEARCH reactions USING INDEX reactions_message (app_id=? AND message_id=?)`}, `SCAN reactions`)
+
 	// A page's receipts read the peer's marks of each kind in a range.
 	wantPlan(t, s, "UserReceiptMarks", userReceiptMarksSQL, []any{"a", "c", "u", 1, 9},
 		[]string{`USING INDEX receipt_marks_user (app_id=? AND conversation_id=? AND uid=? AND kind=? AND upto_id>? AND upto_id<?)`,

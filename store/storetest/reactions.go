@@ -128,7 +128,11 @@ func TestReactions(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		counts, err = s.ReactionCounts(t.Context(), appID, "bob", []int64{2})
 		must(t, err, "ReactionCounts")
 		wantEqual(t, map[int64][]parley.ReactionCount{2: {{Reaction: "🎉", Count: 1, ReactedByMe: true}}}, counts, "counts seen by bob")
-		for _, ids := range [][]int64{nil, {3}} {
+		// Ids in any order: the counts of those with reactions.
+		counts, err = s.ReactionCounts(t.Context(), appID, "bob", []int64{99, 3, 2})
+		must(t, err, "ReactionCounts")
+		wantEqual(t, map[int64][]parley.ReactionCount{2: {{Reaction: "🎉", Count: 1, ReactedByMe: true}}}, counts, "counts of unsorted ids")
+		for _, ids := range [][]int64{nil, {3}, {99, 3}} {
 			counts, err = s.ReactionCounts(t.Context(), appID, "ann", ids)
 			must(t, err, "ReactionCounts")
 			wantEqual(t, map[int64][]parley.ReactionCount{}, counts, "counts of messages with none")
