@@ -43,6 +43,10 @@ type Config struct {
 	Messages int           // history: messages stored
 	Readers  int           // history: concurrent readers
 	Shape    string        // direct: "pairs" (one-to-one) or "group"
+	// Keepalive is what each idle connection declares in its auth frame,
+	// in seconds (docs/protocol.md §4): the server then pings it once per
+	// Keepalive seconds. 0: not sent (the server's 25 s).
+	Keepalive int
 
 	// StateDir keeps the history's seeded messages for the next run on the
 	// same server data (bench started the server on a directory it keeps).
@@ -98,6 +102,10 @@ func (c Config) Validate(scenario string) error {
 		}
 	case "idle":
 		errs = append(errs, positive("conns", c.Conns))
+		if c.Keepalive < 0 {
+			// The range is the server's to refuse (ERR_BAD_REQUEST).
+			errs = append(errs, fmt.Errorf("--keepalive must be a number of seconds, not %d", c.Keepalive))
+		}
 	case "history":
 		errs = append(errs, positive("groups", c.Groups), positive("senders", c.Senders),
 			positive("messages", c.Messages), positive("readers", c.Readers))

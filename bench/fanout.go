@@ -147,7 +147,7 @@ func (r *runner) fanout(ctx context.Context, res *Result) error {
 	url := wsURL(r.t.URL)
 	began = time.Now()
 	err = parallel(ctx, r.p, "sockets connected", G*M, connectConc, func(ctx context.Context, i int) error {
-		s, err := r.connect(ctx, url, members[i].token)
+		s, err := r.connect(ctx, url, members[i].token, 0)
 		if err != nil {
 			return err
 		}

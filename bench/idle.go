@@ -10,7 +10,9 @@ import (
 
 // idle: conns users, each with one authenticated socket that then says
 // nothing but the pongs to the server's pings (which is what keeps an idle
-// connection open: protocol.md §4). Reports the server's memory per
+// connection open: protocol.md §4), so it costs the server one ping and
+// pong per keepalive (--keepalive, declared in the auth frame; 25 s when
+// not sent). Reports the server's memory per
 // connection (RSS after all connected and the window idle, less RSS
 // before connecting) and the CPU it spends keeping them over the window.
 func (r *runner) idle(ctx context.Context, res *Result) error {
@@ -35,7 +37,7 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	url := wsURL(r.t.URL)
 	began := time.Now()
 	err = parallel(ctx, r.p, "sockets connected", c.Conns, connectConc, func(ctx context.Context, i int) error {
-		s, err := r.connect(ctx, url, users[i].token)
+		s, err := r.connect(ctx, url, users[i].token, c.Keepalive)
 		if err != nil {
 			return err
 		}
@@ -90,6 +92,9 @@ func (r *runner) idle(ctx context.Context, res *Result) error {
 	}
 	n := open.Load()
 	res.set(KeyConns, float64(n))
+	if c.Keepalive != 0 {
+		res.set(KeyKeepalive, float64(c.Keepalive))
+	}
 	res.set(KeyDuration, span.Seconds())
 	if after.ok && before.ok && n > 0 {
 		res.set(KeyRSSPerConn, float64(after.rss-before.rss)/1024/float64(n))

@@ -4,7 +4,7 @@
 #   PARLEY=./parley           the build measured (go build -o parley ./cmd/parley)
 #   PARLEY_BASE=/tmp/base     an older build to compare with (--server-bin); runs skipped if absent
 #   PARLEY_HIST_DATA=DIR      where the 1,000,000-message history is seeded and kept
-# Run it on an otherwise idle machine; it takes about 12 minutes (the seeding most of it).
+# Run it on an otherwise idle machine; it takes about 18 minutes (the seeding and the idle runs most of it).
 set -u
 B=${PARLEY:-./parley}
 BASE=${PARLEY_BASE:-}
@@ -20,5 +20,8 @@ run $B bench direct --senders 128 --duration 10s
 base $B bench direct --senders 128 --duration 10s
 run $B bench direct --senders 128 --duration 10s
 run $B bench idle --conns 15000 --duration 60s
+run $B bench idle --conns 15000 --duration 60s --keepalive 60
+run $B bench idle --conns 15000 --duration 60s --keepalive 120
+run $B bench idle --conns 15000 --duration 60s --keepalive 300
 run $B bench history --messages 1000000 --readers 16 --groups 10 --data "$HIST"
 run $B bench history --messages 1000000 --readers 16 --groups 10 --data "$HIST"

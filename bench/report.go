@@ -66,6 +66,7 @@ const (
 	KeyServerRSSAnon  = "server_rss_anon_mb"        // the server's RssAnon: its RSS without mapped files (the database, if memory-mapped)
 	KeyAnonPerConn    = "anon_per_conn_kb"          // idle: like rss_per_conn_kb, from RssAnon
 	KeyGeneratorCPU   = "generator_cpu_s"           // this process's CPU over the window
+	KeyKeepalive      = "keepalive_s"               // idle: the keepalive each connection declared (--keepalive; absent: not sent, 25)
 )
 
 // keyOrder is the order in which figures are shown: the first.
@@ -76,7 +77,7 @@ var keyOrder = []string{
 	KeyPagesPerS, KeyPageP50, KeyPageP99, KeyPageMax, KeyPagesPerCPU, KeyServerCPUPct,
 	KeyMessagesPerCPU, KeySendMax, KeyDuration, KeyAccepted, KeyDeliveries, KeyExpected,
 	KeySendErrors, KeyDuplicates, KeyShortPages, KeyReadErrors, KeyStored, KeySeedPerS,
-	KeyConns, KeyConnectS, KeyConnectRetries, KeyJoinS, KeyGeneratorCPU,
+	KeyConns, KeyKeepalive, KeyConnectS, KeyConnectRetries, KeyJoinS, KeyGeneratorCPU,
 }
 
 // set records a figure, in its place in keyOrder (again: replaced).

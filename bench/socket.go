@@ -35,9 +35,11 @@ func wsURL(base string) string {
 	return "ws://" + strings.TrimPrefix(base, "http://") + "/v3/ws"
 }
 
-// dialSocket connects and authenticates with token; it returns once the
-// server accepted the auth frame.
-func dialSocket(ctx context.Context, url, app, token string) (*socket, error) {
+// dialSocket connects and authenticates with token, declaring keepalive
+// seconds unless 0; it returns once the server accepted the auth frame
+// (and, with a keepalive, reported it: a server that ignored it, one from
+// before keepalives, would be measured at its defaults unawares).
+func dialSocket(ctx context.Context, url, app, token string, keepalive int) (*socket, error) {
 	d := ws.Dialer{Header: ws.HandshakeHeaderHTTP(http.Header{"appid": {app}}), Timeout: time.Minute}
 	conn, br, _, err := d.Dial(ctx, url)
 	if err != nil {
@@ -50,6 +52,11 @@ func dialSocket(ctx context.Context, url, app, token string) (*socket, error) {
 	s := &socket{conn: conn, ctl: wsutil.ControlFrameHandler(conn, ws.StateClientSide), buf: make([]byte, 0, 2048)}
 	s.rd = &wsutil.Reader{Source: bufio.NewReaderSize(src, 2048), State: ws.StateClientSide}
 	auth := append([]byte(`{"type":"auth","body":{"auth":`), strconv.Quote(token)...)
+	var ka []byte // the auth answer's report of the keepalive
+	if keepalive != 0 {
+		ka = strconv.AppendInt([]byte(`"keepalive":`), int64(keepalive), 10)
+		auth = append(append(auth, ','), ka...)
+	}
 	if err := wsutil.WriteClientText(conn, append(auth, "}}"...)); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("auth: %w", err)
@@ -67,6 +74,10 @@ func dialSocket(ctx context.Context, url, app, token string) (*socket, error) {
 		if !bytes.Contains(p, []byte(`"code":"200"`)) {
 			conn.Close()
 			return nil, fmt.Errorf("auth refused: %.300s", p)
+		}
+		if ka != nil && !bytes.Contains(p, ka) {
+			conn.Close()
+			return nil, fmt.Errorf("the server did not take keepalive %d (a server without keepalives?): %.300s", keepalive, p)
 		}
 		conn.SetReadDeadline(time.Time{})
 		return s, nil
@@ -117,13 +128,14 @@ func (s *socket) close() { s.conn.Close() }
 // relations in a transaction, and a crowd of them times out there.
 const connectConc = 32
 
-// connect opens and authenticates a socket for token, trying again (up
-// to 3 times, after 100 ms, 200 ms, 400 ms) when the server could not set
-// the session up; r.retries counts the retries, reported with the result.
-func (r *runner) connect(ctx context.Context, url, token string) (*socket, error) {
+// connect opens and authenticates a socket for token (declaring
+// keepalive seconds unless 0), trying again (up to 3 times, after 100 ms,
+// 200 ms, 400 ms) when the server could not set the session up; r.retries
+// counts the retries, reported with the result.
+func (r *runner) connect(ctx context.Context, url, token string, keepalive int) (*socket, error) {
 	wait := 100 * time.Millisecond
 	for try := 0; ; try++ {
-		s, err := dialSocket(ctx, url, r.t.AppID, token)
+		s, err := dialSocket(ctx, url, r.t.AppID, token, keepalive)
 		if err == nil || try == 3 || ctx.Err() != nil {
 			return s, err
 		}

@@ -283,6 +283,7 @@ type authBody struct {
 	PresenceSubscription string   `json:"presenceSubscription,omitempty"`
 	Roles                []string `json:"roles,omitempty"`
 	LastMessageID        string   `json:"lastMessageId,omitempty"`
+	Keepalive            int      `json:"keepalive,omitempty"` // seconds; 0: not declared
 }
 
 // session holds one connection from dial to end. connected says whether
@@ -319,7 +320,8 @@ func (k *conn) session(ctx context.Context, up func()) (connected bool, err erro
 	}()
 
 	auth := authFrame{Type: "auth", Body: authBody{Auth: cr.authToken, DeviceID: k.c.s.DeviceID,
-		PresenceSubscription: string(k.c.s.PresenceSubscription), LastMessageID: idString(cursor)}}
+		PresenceSubscription: string(k.c.s.PresenceSubscription), LastMessageID: idString(cursor),
+		Keepalive: int(k.c.s.Keepalive / time.Second)}}
 	if k.c.s.PresenceSubscription == PresenceRoles {
 		auth.Body.Roles = k.c.s.Roles
 	}

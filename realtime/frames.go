@@ -40,7 +40,19 @@ type authRequest struct {
 	roles           []string
 	resume          bool
 	after           int64
+	keepalive       int // seconds the client declared (minKeepalive–maxKeepalive); 0: none
 }
+
+// The keepalive a client may declare in its auth frame, in seconds
+// (protocol.md §4): the most it promises to stay silent when idle. The
+// server pings a connection it has not heard from for that long and
+// closes one silent for 6/5 of it. Longer keepalives let mobile clients
+// wake their radio less often and cost the server fewer pings.
+const (
+	defaultKeepalive = 25 // without one: the transport's own timings
+	minKeepalive     = 25
+	maxKeepalive     = 300
+)
 
 type receiptRequest struct {
 	typ, peer string
@@ -94,6 +106,7 @@ func decodeAuth(body json.RawMessage) (request, error) {
 		PresenceSubscription string          `json:"presenceSubscription"`
 		Roles                []string        `json:"roles"`
 		LastMessageID        json.RawMessage `json:"lastMessageId"`
+		Keepalive            json.RawMessage `json:"keepalive"`
 	}
 	if err := decodeBody(body, &b); err != nil {
 		return request{}, err
@@ -124,6 +137,15 @@ func decodeAuth(body json.RawMessage) (request, error) {
 			return request{}, parley.Errorf(parley.KindInvalid, parley.CodeInvalidParam, "lastMessageId must be a message id")
 		}
 		r.auth.resume, r.auth.after = true, id
+	}
+	if len(b.Keepalive) > 0 && !bytes.Equal(b.Keepalive, []byte("null")) {
+		// A JSON integer only: not "60", not 60.0.
+		k, err := strconv.Atoi(string(b.Keepalive))
+		if err != nil || k < minKeepalive || k > maxKeepalive {
+			return request{}, parley.Errorf(parley.KindInvalid, parley.CodeInvalidParam,
+				"keepalive is a whole number of seconds from %d to %d", minKeepalive, maxKeepalive)
+		}
+		r.auth.keepalive = k
 	}
 	return r, nil
 }
@@ -228,6 +250,15 @@ func controlFrame(appID, typ string, body any) *ws.Frame {
 	raw, _ := json.Marshal(body)
 	b, _ := json.Marshal(envelope{AppID: appID, Type: typ, Body: raw})
 	return ws.Prepare(b)
+}
+
+// authOK is the body of the auth success frame. Keepalive is there only
+// when the client declared one, so a client that didn't sees exactly what
+// it always did.
+type authOK struct {
+	Code      string `json:"code"`
+	Status    string `json:"status"`
+	Keepalive int    `json:"keepalive,omitempty"` // seconds, as the client declared it
 }
 
 // errorBody is the body of an error frame.

@@ -14,6 +14,10 @@ func FuzzDecodeRequest(f *testing.F) {
 		`{"action":"ping","ack":"true"}`,
 		`{"type":"auth","body":{"auth":"tok","deviceId":"d","presenceSubscription":"ROLES","roles":["a"],"lastMessageId":"12"}}`,
 		`{"type":"auth","body":{"auth":"tok","lastMessageId":12}}`,
+		`{"type":"auth","body":{"auth":"tok","keepalive":120}}`,
+		`{"type":"auth","body":{"auth":"tok","keepalive":"120"}}`,
+		`{"type":"auth","body":{"auth":"tok","keepalive":1.2e2}}`,
+		`{"type":"auth","body":{"auth":"tok","keepalive":-0}}`,
 		`{"type":"typing_indicator","receiver":"bob","receiverType":"user","body":{"action":"started","metadata":{"a":1}}}`,
 		`{"type":"transient_message","receiver":"g","receiverType":"group","body":{"data":{"x":[1,2]}}}`,
 		`{"type":"receipts","receiver":"bob","receiverType":"user","body":{"action":"read","messageId":"7"}}`,
@@ -39,7 +43,8 @@ func FuzzDecodeRequest(f *testing.F) {
 		if req.kind == parley.EventReceipt && req.receipt.messageID <= 0 {
 			t.Fatalf("a receipt without a message id: %+v", req.receipt)
 		}
-		if req.kind == frameAuth && (req.auth.after < 0 || (req.auth.mode == subRoles && len(req.auth.roles) == 0)) {
+		if req.kind == frameAuth && (req.auth.after < 0 || (req.auth.mode == subRoles && len(req.auth.roles) == 0) ||
+			(req.auth.keepalive != 0 && (req.auth.keepalive < minKeepalive || req.auth.keepalive > maxKeepalive))) {
 			t.Fatalf("an auth request out of bounds: %+v", req.auth)
 		}
 	})
@@ -54,6 +59,18 @@ func TestDecodeRequest(t *testing.T) {
 	}
 	if r, err := decodeRequest([]byte(`{"type":"auth","body":{"auth":"tok"}}`)); err != nil || r.auth.resume || r.auth.mode != subNone {
 		t.Errorf("auth without resume: %+v, %v", r, err)
+	}
+	for body, want := range map[string]int{`"keepalive":25`: 25, `"keepalive":300`: 300, `"keepalive":null`: 0, `"x":1`: 0} {
+		r, err := decodeRequest([]byte(`{"type":"auth","body":{"auth":"tok",` + body + `}}`))
+		if err != nil || r.auth.keepalive != want {
+			t.Errorf("auth with %s: keepalive %d, %v; want %d", body, r.auth.keepalive, err, want)
+		}
+	}
+	for _, body := range []string{`24`, `301`, `"60"`, `60.0`, `6e1`, `-0`, `true`, `99999999999999999999`} {
+		_, err := decodeRequest([]byte(`{"type":"auth","body":{"auth":"tok","keepalive":` + body + `}}`))
+		if e, ok := parley.AsError(err); !ok || e.Code != parley.CodeBadRequest {
+			t.Errorf("auth with keepalive %s: %v, want ERR_BAD_REQUEST", body, err)
+		}
 	}
 	r, err = decodeRequest([]byte(`{"type":"receipts","receiver":"g","receiverType":"group","body":{"action":"read","messageId":9}}`))
 	if err != nil || !r.receipt.read || r.receipt.messageID != 9 || r.receipt.peer != "g" || r.receipt.typ != "group" {

@@ -56,7 +56,10 @@ type Config struct {
 	Broker  parley.Broker // required
 	Logger  *slog.Logger
 	// WS sets the transport's limits: largest client frame, bytes queued
-	// per connection before it is closed as slow, idle timeout.
+	// per connection before it is closed as slow, idle timeout. A client
+	// that declares a keepalive of k seconds in its auth frame gets the
+	// IdleTimeout and PingInterval scaled by k/25 (k·6/5 s and k s by
+	// default); MaxIdleTimeout is raised to cover the longest.
 	WS ws.Config
 	// Limits are the edge's rate limits, the same *Limits the REST API
 	// takes, so that a client can't escape one by switching transport:
@@ -128,8 +131,24 @@ func (c Config) withDefaults() Config {
 	if c.WS.Logger == nil {
 		c.WS.Logger = c.Logger
 	}
+	c.WS = c.WS.WithDefaults()
+	// The timing wheel spans the longest keepalive a client may declare,
+	// so such a connection is looked at once per quiet spell.
+	_, longest := keepaliveTimings(c.WS, maxKeepalive)
+	c.WS.MaxIdleTimeout = max(c.WS.MaxIdleTimeout, longest)
 	return c
 }
+
+// keepaliveTimings is the ping interval and idle timeout of a connection
+// whose client declared a keepalive of k seconds: the transport's own
+// (25 s and 30 s by default) scaled by k/25, so k s and k·6/5 s by
+// default, and as much shorter as a test's shortened timings.
+func keepaliveTimings(w ws.Config, k int) (ping, idle time.Duration) {
+	return w.PingInterval * time.Duration(k) / defaultKeepalive, w.IdleTimeout * time.Duration(k) / defaultKeepalive
+}
+
+// keepalive is keepaliveTimings for the hub's transport.
+func (h *Hub) keepalive(k int) (ping, idle time.Duration) { return keepaliveTimings(h.cfg.WS, k) }
 
 // callTimeout bounds each call the hub makes to the service.
 const callTimeout = 10 * time.Second

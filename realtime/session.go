@@ -367,8 +367,13 @@ func (s *session) authenticate(ar authRequest) {
 			return
 		}
 	}
+	if k := ar.keepalive; k != 0 && k != defaultKeepalive {
+		if c := s.conn(); c != nil {
+			c.SetKeepalive(h.keepalive(k))
+		}
+	}
 	s.state.Store(stateReady)
-	s.send(controlFrame(s.appID, frameAuth, map[string]string{"code": "200", "status": "OK"}))
+	s.send(controlFrame(s.appID, frameAuth, authOK{Code: "200", Status: "OK", Keepalive: ar.keepalive}))
 	cut := start
 	if ar.resume {
 		var ok bool

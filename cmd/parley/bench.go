@@ -26,7 +26,8 @@ Scenarios:
   direct    senders post one-to-one messages over REST (--shape group: into
             one group) as fast as answered, or at --rate
   idle      --conns authenticated idle WebSockets: server memory per
-            connection and CPU to keep them
+            connection and CPU to keep them (one server ping and client
+            pong per --keepalive seconds each)
   history   stores --messages messages in --groups groups over REST, then
             --readers read random 50-message pages
 
@@ -60,6 +61,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Float64Var(&cfg.Rate, "rate", cfg.Rate, "messages a second in all, paced open loop (fanout; direct: 0 is as fast as answered)")
 	fs.DurationVar(&cfg.Duration, "duration", cfg.Duration, "the measured window (idle: how long the connections idle)")
 	fs.IntVar(&cfg.Conns, "conns", cfg.Conns, "idle connections (idle)")
+	fs.IntVar(&cfg.Keepalive, "keepalive", cfg.Keepalive, "seconds each idle connection declares in its auth frame, 25-300: the server pings it that often (idle); 0: not sent (the server's 25)")
 	fs.IntVar(&cfg.Messages, "messages", cfg.Messages, "messages to store (history)")
 	fs.IntVar(&cfg.Readers, "readers", cfg.Readers, "concurrent readers of pages (history)")
 	fs.StringVar(&cfg.Shape, "shape", cfg.Shape, "pairs (one-to-one) or group (direct)")

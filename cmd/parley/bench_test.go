@@ -130,10 +130,12 @@ func TestBenchDirectURL(t *testing.T) {
 }
 
 // TestBenchIdle: every connection stays open through the idle window,
-// and the server's memory per connection is reported.
+// and the server's memory per connection is reported. The connections
+// declare a keepalive, which the server must report taking (the default,
+// none declared, is what the fanout scenario's sockets do).
 func TestBenchIdle(t *testing.T) {
-	got := benchRun(t, "idle", "--conns", "20", "--duration", "1s")
-	want(t, got, map[string]float64{"conns": 20}, "server_rss_mb", "connect_s")
+	got := benchRun(t, "idle", "--conns", "20", "--duration", "1s", "--keepalive", "120")
+	want(t, got, map[string]float64{"conns": 20, "keepalive_s": 120}, "server_rss_mb", "connect_s")
 	for _, k := range []string{"rss_per_conn_kb", "anon_per_conn_kb", "server_cpu_pct", "server_cpu_s"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("no %s", k)
@@ -174,6 +176,7 @@ func TestBenchFlags(t *testing.T) {
 		{[]string{"fanout", "--duration", "0s"}, "--duration must be positive"},
 		{[]string{"direct", "--shape", "star"}, "--shape must be pairs or group"},
 		{[]string{"idle", "--conns", "0"}, "--conns must be a positive number"},
+		{[]string{"idle", "--keepalive", "-1"}, "--keepalive must be a number of seconds"},
 		{[]string{"history", "--readers", "0"}, "--readers must be a positive number"},
 		{[]string{"fanout", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"fanout", "--rate", "fast"}, `invalid value "fast" for flag -rate`},

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // Connection states. A connection only moves forward through them.
@@ -42,8 +43,9 @@ type Conn struct {
 	state       atomic.Uint32 // written under mu
 	lastRead    atomic.Int64  // Server.now of the last bytes received
 	lingerUntil atomic.Int64
-	lastPing    int64 // Server.now of the last ping; the sweeper's alone
-	slot        int64 // the wheel slot of the connection's live entry; guarded by wheel.mu
+	keepalive   atomic.Uint64 // the connection's own ping interval and idle timeout (packKeepalive); 0: the Config's
+	lastPing    int64         // Server.now of the last ping; the sweeper's alone
+	slot        int64         // the wheel slot of the connection's live entry; guarded by wheel.mu
 
 	mu         sync.Mutex
 	queue      net.Buffers // frames waiting for the writer; nil when none
@@ -299,6 +301,29 @@ func (c *Conn) readLoop() {
 
 // RemoteAddr returns the client's network address.
 func (c *Conn) RemoteAddr() net.Addr { return c.nc.RemoteAddr() }
+
+// SetKeepalive gives the connection its own timings in place of the
+// Config's: it is pinged once quiet for ping, and closed with CloseIdle
+// once silent for idle (a ping at or past idle is never sent). Zero or
+// negative values restore the Config's. Timings are kept to the
+// millisecond and fire up to the sweeper's tick late (a quarter of the
+// Config's shortest timing, at most half a second); an idle timeout past
+// Config.MaxIdleTimeout costs the sweeper an extra look per
+// MaxIdleTimeout. It may be called at any time, from any goroutine; it
+// takes effect from the connection's next look by the sweeper, or at once
+// when the new timings are due sooner than its next look.
+func (c *Conn) SetKeepalive(ping, idle time.Duration) {
+	if ping <= 0 || idle <= 0 {
+		c.keepalive.Store(0)
+		return
+	}
+	c.keepalive.Store(packKeepalive(ping, idle))
+	// The live entry was put at the old timings: when the new ones are
+	// due sooner, an entry at those (the wheel keeps the sooner one).
+	// Re-scheduling a connection that has just closed is harmless: the
+	// sweeper drops entries of connections not open or lingering.
+	c.srv.wheel.schedule(c, c.lastRead.Load()+int64(min(ping, idle)))
+}
 
 // SetValue stores a value for the connection's owner, such as the hub's
 // session.

@@ -72,7 +72,11 @@
 // never pinged) and closes those silent for IdleTimeout with CloseIdle. It
 // keeps the connections in a timing wheel by when each is next due, and a
 // tick looks only at the connections due then: bytes received just move a
-// connection's last-heard time, and its visit puts it further on.
+// connection's last-heard time, and its visit puts it further on. A
+// connection may have timings of its own (Conn.SetKeepalive: the hub's
+// client-declared keepalive); the wheel spans the longest expected
+// (Config.MaxIdleTimeout), and one due later is looked at again each time
+// round until due.
 //
 // Closing. Close queues a close frame after the frames already queued; once
 // it is written the socket is half-closed and lingers (at most a second)

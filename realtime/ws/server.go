@@ -25,7 +25,14 @@ type Config struct {
 	// IdleTimeout: 25 s of 30, leaving the pong 5 s), so that a client
 	// that pings on its own more often is never pinged.
 	PingInterval time.Duration
-	WriteTimeout time.Duration // a write that can't finish in this time closes the connection (default 5 s)
+	// MaxIdleTimeout is the longest idle timeout Conn.SetKeepalive is
+	// expected to set (default IdleTimeout). The sweeper's timing wheel
+	// spans it, so every connection is looked at once per quiet spell;
+	// one set longer still works, visited once per MaxIdleTimeout. A
+	// slot costs 24 bytes: 360 s at the default half-second tick is
+	// 17 KiB per server.
+	MaxIdleTimeout time.Duration
+	WriteTimeout   time.Duration // a write that can't finish in this time closes the connection (default 5 s)
 	// Pollers is the number of epoll goroutines reading connections, each
 	// owning a share of them (default GOMAXPROCS). Handler.Message runs on
 	// them, so a busy handler on one poller delays only its share.
@@ -33,7 +40,9 @@ type Config struct {
 	Logger  *slog.Logger // default: discard
 }
 
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with its zero fields set to their defaults: the
+// timings a Server made with c uses.
+func (c Config) WithDefaults() Config {
 	if c.MaxFrame <= 0 {
 		c.MaxFrame = 64 << 10
 	}
@@ -45,6 +54,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PingInterval <= 0 {
 		c.PingInterval = c.IdleTimeout - c.IdleTimeout/6
+	}
+	if c.MaxIdleTimeout <= 0 {
+		c.MaxIdleTimeout = c.IdleTimeout
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second
@@ -124,7 +136,7 @@ func (sh *shard) get(id uint64) *Conn {
 // NewServer returns a Server and starts its poller goroutines and its
 // sweeper (idle timeouts, pings). Close stops them.
 func NewServer(cfg Config) (*Server, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	s := &Server{
 		cfg:       cfg,
 		log:       cfg.Logger,
@@ -207,7 +219,7 @@ func (s *Server) UpgradeValue(w http.ResponseWriter, r *http.Request, h Handler,
 	}
 	// After register: the sweeper may take c from the wheel at once, and
 	// must see it registered (c.fd).
-	s.wheel.schedule(c, c.lastRead.Load()+int64(s.cfg.PingInterval))
+	s.wheel.schedule(c, c.lastRead.Load()+int64(min(s.cfg.PingInterval, s.cfg.IdleTimeout)))
 	if len(early) > 0 {
 		c.consume(early)
 	}

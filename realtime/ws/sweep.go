@@ -25,14 +25,18 @@ type wheel struct {
 func newWheel(cfg Config) *wheel {
 	tick := sweepTick(cfg)
 	// Enough slots for the furthest time a connection is put at: its idle
-	// deadline, or the end of a linger.
-	n := int64(max(cfg.IdleTimeout, cfg.PingInterval, maxLinger)/tick) + 3
+	// deadline (the longest a connection's keepalive may set), or the end
+	// of a linger. A connection due later still is put at the horizon
+	// (scheduleLocked) and put further on when visited.
+	n := int64(max(cfg.IdleTimeout, cfg.PingInterval, cfg.MaxIdleTimeout, maxLinger)/tick) + 3
 	return &wheel{tick: int64(tick), slots: make([][]*Conn, n)}
 }
 
 // sweepTick is how often the sweeper wakes: a quarter of the shortest
 // timing, so timeouts fire at most 25 % late, and at least every half
-// second, so lingering connections end on time.
+// second, so lingering connections end on time. A connection's own
+// keepalive (Conn.SetKeepalive) does not change it: longer timings are
+// only more slots.
 func sweepTick(cfg Config) time.Duration {
 	return max(min(cfg.IdleTimeout/4, cfg.PingInterval/4, maxLinger/2), time.Millisecond)
 }
@@ -83,7 +87,8 @@ func (w *wheel) due(now int64, buf []*Conn) []*Conn {
 // sweep runs the timing side of every connection from one goroutine, so no
 // connection holds a timer: it pings connections it has not heard from for
 // PingInterval (so half-open peers are found), closes those silent for
-// IdleTimeout with CloseIdle, and cuts those lingering after their close
+// IdleTimeout with CloseIdle (each connection's own timings when it has
+// them: Conn.SetKeepalive), and cuts those lingering after their close
 // frame past their deadline. It looks only at the connections due (wheel).
 func (s *Server) sweep() {
 	defer close(s.sweepDone)
@@ -95,7 +100,7 @@ func (s *Server) sweep() {
 	}
 	var due, idle, ping, linger []*Conn
 	var later []next
-	idleAfter, pingAfter := int64(s.cfg.IdleTimeout), int64(s.cfg.PingInterval)
+	defIdle, defPing := int64(s.cfg.IdleTimeout), int64(s.cfg.PingInterval)
 	for {
 		select {
 		case <-s.stop:
@@ -107,6 +112,10 @@ func (s *Server) sweep() {
 		for _, c := range due {
 			switch c.state.Load() {
 			case stateOpen:
+				pingAfter, idleAfter := defPing, defIdle
+				if ka := c.keepalive.Load(); ka != 0 {
+					pingAfter, idleAfter = unpackKeepalive(ka)
+				}
 				heard := c.lastRead.Load()
 				quiet := now - heard
 				pinged := c.lastPing >= heard // since last heard from
@@ -120,7 +129,9 @@ func (s *Server) sweep() {
 					ping = append(ping, c)
 					later = append(later, next{c, heard + idleAfter})
 				default:
-					later = append(later, next{c, heard + pingAfter})
+					// min: a ping interval at or past the idle timeout
+					// means no ping, and the close must still come on time.
+					later = append(later, next{c, heard + min(pingAfter, idleAfter)})
 				}
 			case stateLinger:
 				if until := c.lingerUntil.Load(); now < until {
@@ -154,4 +165,18 @@ func (s *Server) sweep() {
 		clear(later)
 		due, idle, ping, linger, later = due[:0], idle[:0], ping[:0], linger[:0], later[:0]
 	}
+}
+
+// packKeepalive packs a connection's ping interval and idle timeout into
+// one word, in milliseconds (each at most 2³²−1 ms, 49 days), so that the
+// sweeper reads both in one atomic load, never one old and one new.
+func packKeepalive(ping, idle time.Duration) uint64 {
+	ms := func(d time.Duration) uint64 { return uint64(min(max(d.Milliseconds(), 1), 1<<32-1)) }
+	return ms(ping)<<32 | ms(idle)
+}
+
+// unpackKeepalive returns the ping interval and idle timeout of a packed
+// keepalive, in nanoseconds.
+func unpackKeepalive(ka uint64) (ping, idle int64) {
+	return int64(ka>>32) * int64(time.Millisecond), int64(ka&(1<<32-1)) * int64(time.Millisecond)
 }
