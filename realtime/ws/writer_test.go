@@ -128,11 +128,13 @@ func TestFullSocketResumesInOrder(t *testing.T) {
 // pongs.
 func TestServerPingsOnlyQuietConnections(t *testing.T) {
 	t.Parallel()
-	// Wide margins: the chatty client must never look quiet for a ping
-	// interval, even on a loaded machine under -race.
-	const idle = 600 * time.Millisecond
+	// Wide margins, half the idle timeout each: the chatty client must
+	// never look quiet for a ping interval, and the quiet one's pong must
+	// arrive before the idle close, even on a loaded machine under -race
+	// (at 600 ms and 400 ms it failed at load 13).
+	const idle = 1200 * time.Millisecond
 	h := &testHandler{message: func(*Conn, []byte) {}} // no echo
-	ts := newTestServer(t, Config{IdleTimeout: idle, PingInterval: 400 * time.Millisecond}, h)
+	ts := newTestServer(t, Config{IdleTimeout: idle, PingInterval: idle / 2}, h)
 	chatty := dial(t, ts.url)
 	cc := ts.next(t)
 	quiet := dial(t, ts.url)
