@@ -309,3 +309,63 @@ func TestReplyRefusesMultipleReceivers(t *testing.T) {
 		t.Errorf("parent after refused replies: %+v, %v; want replyCount 0", p, err)
 	}
 }
+
+// TestNoSendToDeletedReceiver: the writer takes a one-to-one receiver from
+// the users it keeps in memory, yet once DeleteUser has returned no
+// message to that user commits, though sends to them run concurrently and
+// the receiver was kept before the delete.
+func TestNoSendToDeletedReceiver(t *testing.T) {
+	t.Parallel()
+	const senders = 8
+	w := newWorld(t, senders+1)
+	ctx := context.Background()
+	server := parley.NewContext(ctx, parley.Actor{AppID: w.appID, Access: parley.AccessFullAccess})
+	const victim = "u000"
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, senders*4)
+	for v := 1; v <= senders; v++ {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				_, err := w.svc.Send(w.users[v], parley.NewMessage{Receiver: victim, ReceiverType: parley.ReceiverUser,
+					Data: parley.MessageInput{Text: fmt.Sprint(i)}}, nil)
+				switch {
+				case err == nil:
+					if i < 3 {
+						sent <- struct{}{}
+					}
+				case parley.CodeOf(err) == parley.CodeUIDNotFound:
+					return
+				default:
+					t.Errorf("u%03d → %s: %v, want success or %s", v, victim, err, parley.CodeUIDNotFound)
+					return
+				}
+			}
+		})
+	}
+	for range senders * 3 { // everyone is sending, and the receiver is kept
+		<-sent
+	}
+	if err := w.svc.DeleteUser(server, victim, false); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := w.st.Messages(ctx, w.appID, parley.MessageFilter{Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("last message: %v", err)
+	}
+	bound := ms[0].ID
+	wg.Wait()
+	_, err = w.svc.Send(w.users[1], parley.NewMessage{Receiver: victim, ReceiverType: parley.ReceiverUser,
+		Data: parley.MessageInput{Text: "late"}}, nil)
+	if parley.CodeOf(err) != parley.CodeUIDNotFound {
+		t.Errorf("send after the delete: %v, want %s", err, parley.CodeUIDNotFound)
+	}
+	ms, err = w.st.Messages(ctx, w.appID, parley.MessageFilter{Categories: []string{parley.CategoryMessage}, AfterID: bound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Receiver == victim {
+			t.Errorf("message %d from %s to %s committed after the delete returned (log at %d)", m.ID, m.Sender, victim, bound)
+		}
+	}
+}
