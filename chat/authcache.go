@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,9 @@ type authCache struct {
 	keys    map[credKey]cached[parley.APIKey]
 	tokens  map[credKey]cached[parley.AuthToken]
 	users   map[credKey]cached[parley.User]
+	// blocks holds, under pairKey(a, b), whether a blocks b and whether b
+	// blocks a: what the writer checks of each one-to-one message.
+	blocks map[credKey]cached[[2]bool]
 }
 
 // The kinds of record, for pending's matches.
@@ -68,6 +72,7 @@ const (
 	kindKey
 	kindToken
 	kindUser
+	kindBlock
 )
 
 // kindOf tells which of authCache's maps m is.
@@ -79,6 +84,8 @@ func kindOf(m any) int {
 		return kindToken
 	case *map[credKey]cached[parley.User]:
 		return kindUser
+	case *map[credKey]cached[[2]bool]:
+		return kindBlock
 	}
 	return kindApp
 }
@@ -163,6 +170,32 @@ func (c *authCache) user(ctx context.Context, st userReader, now func() time.Tim
 	return readThrough(c, &c.users, credKey{appID, uid}, now, func() (*parley.User, error) { return st.User(ctx, appID, uid, "") })
 }
 
+// blockReader reads blocks: the store, or a transaction of it.
+type blockReader interface {
+	Blocked(ctx context.Context, appID, a, b string) (aBlocksB, bBlocksA bool, err error)
+}
+
+// blocked reports whether a blocks b and whether b blocks a.
+func (c *authCache) blocked(ctx context.Context, st blockReader, now func() time.Time, appID, a, b string) (aBlocksB, bBlocksA bool, err error) {
+	v, err := readThrough(c, &c.blocks, credKey{appID, pairKey(a, b)}, now, func() (*[2]bool, error) {
+		ab, ba, err := st.Blocked(ctx, appID, a, b)
+		return &[2]bool{ab, ba}, err
+	})
+	if err != nil {
+		return false, false, err
+	}
+	return v[0], v[1], nil
+}
+
+// pairKey is the key of the blocks between a and b, as asked (a first).
+func pairKey(a, b string) string { return a + "\x00" + b }
+
+// pairHas reports whether the pair under key k names uid.
+func pairHas(k, uid string) bool {
+	a, b, _ := strings.Cut(k, "\x00")
+	return a == uid || b == uid
+}
+
 // changing reports whether a write under way covers the record v under k;
 // c.mu is held.
 func (c *authCache) changing(kind int, k credKey, v any) bool {
@@ -190,6 +223,9 @@ func (f forgetting) covers(kind int, k credKey, v any) bool {
 		return f.token == k.id || (f.tokensOf != "" && f.tokensOf == t.UID)
 	case kindUser:
 		return f.allUsers || f.user == k.id
+	case kindBlock:
+		return f.pair != [2]string{} && (k.id == pairKey(f.pair[0], f.pair[1]) || k.id == pairKey(f.pair[1], f.pair[0])) ||
+			f.blocksOf != "" && pairHas(k.id, f.blocksOf)
 	}
 	return false
 }
@@ -228,6 +264,7 @@ func (c *authCache) forget(f forgetting) {
 		dropApp(c.keys, f.app)
 		dropApp(c.tokens, f.app)
 		dropApp(c.users, f.app)
+		dropApp(c.blocks, f.app)
 		return
 	}
 	if f.allUsers {
@@ -241,6 +278,17 @@ func (c *authCache) forget(f forgetting) {
 	}
 	if f.user != "" {
 		delete(c.users, credKey{f.app, f.user})
+	}
+	if f.pair != [2]string{} {
+		delete(c.blocks, credKey{f.app, pairKey(f.pair[0], f.pair[1])})
+		delete(c.blocks, credKey{f.app, pairKey(f.pair[1], f.pair[0])})
+	}
+	if f.blocksOf != "" {
+		for k := range c.blocks {
+			if k.app == f.app && pairHas(k.id, f.blocksOf) {
+				delete(c.blocks, k)
+			}
+		}
 	}
 	if f.tokensOf != "" {
 		for k, e := range c.tokens {
@@ -267,7 +315,9 @@ type forgetting struct {
 	key      string
 	token    string
 	user     string
-	tokensOf string // every token of this uid
+	tokensOf string    // every token of this uid
+	pair     [2]string // the blocks between these two uids
+	blocksOf string    // every block of this uid, either way
 }
 
 // credStore is the store as the service uses it: each write that can
@@ -360,10 +410,10 @@ func (t credTx) UpdateUser(ctx context.Context, appID string, u *parley.User) er
 	return t.change(forgetting{app: appID, user: u.UID}, func() error { return t.Tx.UpdateUser(ctx, appID, u) })
 }
 
-// PurgeUser forgets the user and their tokens, which the store removes
-// with them.
+// PurgeUser forgets the user and their tokens and blocks, which the store
+// removes with them.
 func (t credTx) PurgeUser(ctx context.Context, appID, uid string) error {
-	return t.change(forgetting{app: appID, user: uid, tokensOf: uid}, func() error { return t.Tx.PurgeUser(ctx, appID, uid) })
+	return t.change(forgetting{app: appID, user: uid, tokensOf: uid, blocksOf: uid}, func() error { return t.Tx.PurgeUser(ctx, appID, uid) })
 }
 
 func (t credTx) SetPresence(ctx context.Context, appID, uid, status string, lastActiveAt int64) error {
@@ -394,4 +444,16 @@ func (t credTx) DeleteAuthTokens(ctx context.Context, appID, uid string) (n int,
 		return err
 	})
 	return n, err
+}
+
+func (t credTx) Block(ctx context.Context, appID, blocker, blocked string, at int64) error {
+	return t.change(forgetting{app: appID, pair: [2]string{blocker, blocked}}, func() error {
+		return t.Tx.Block(ctx, appID, blocker, blocked, at)
+	})
+}
+
+func (t credTx) Unblock(ctx context.Context, appID, blocker, blocked string) error {
+	return t.change(forgetting{app: appID, pair: [2]string{blocker, blocked}}, func() error {
+		return t.Tx.Unblock(ctx, appID, blocker, blocked)
+	})
 }

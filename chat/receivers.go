@@ -49,22 +49,22 @@ func (s *Service) receiverOf(ctx context.Context, tx parley.Tx, a parley.Actor, 
 }
 
 // receiverUser is liveUser for the receiver of a message. In the writer
-// (tx is a batch) the user comes from the users the authentication cache
-// keeps (read through tx when not kept) and only the blocks are read from
-// tx: the writer is one goroutine, and a user's row read and decoded per
-// message was a tenth of the server's CPU on the message path.
+// (tx is a batch) the user, and the blocks between them and the viewer,
+// come from what the authentication cache keeps (read through tx when not
+// kept): the writer is one goroutine, and the user's row read and decoded
+// per message was a tenth of the server's CPU on the message path.
 //
 // It is as right as the read in tx it replaces, though a user's write
-// (delete, deactivation) may run concurrently: the check runs inside the
-// writer's transaction, not before it, and credStore marks a user as
-// changing before its write and forgets it once committed (see
-// authcache.go). On the one write connection of SQLite that write commits
-// either after the writer's transaction, so after the message, as if the
-// send came first, or before the transaction began, and then the cache
-// answers nothing older than it: the mark or the forget is there already.
-// (A store whose transactions run concurrently, PostgreSQL, read the user
-// under READ COMMITTED before, with the same race.) Blocks are not cached:
-// they are read in tx as before.
+// (delete, deactivation) or a block may run concurrently: the check runs
+// inside the writer's transaction, not before it, and credStore marks a
+// user or a pair as changing before its write and forgets it once
+// committed (see authcache.go). On the one write connection of SQLite that
+// write commits either after the writer's transaction, so after the
+// message, as if the send came first, or before the transaction began, and
+// then the cache answers nothing older than it: the mark or the forget is
+// there already. (A store whose transactions run concurrently, PostgreSQL,
+// read the user under READ COMMITTED before, with the same race.) Outside
+// the writer the user is read from tx as before.
 func (s *Service) receiverUser(ctx context.Context, tx parley.Tx, appID, uid, viewer string) (*parley.User, error) {
 	if _, ok := tx.(*batchTx); !ok {
 		return liveUser(ctx, tx, appID, uid, viewer)
@@ -78,7 +78,7 @@ func (s *Service) receiverUser(ctx context.Context, tx parley.Tx, appID, uid, vi
 	}
 	u.BlockedByMe, u.HasBlockedMe = nil, nil
 	if viewer != "" && viewer != uid {
-		byMe, me, err := tx.Blocked(ctx, appID, viewer, uid)
+		byMe, me, err := s.creds.blocked(ctx, tx, s.now, appID, viewer, uid)
 		if err != nil {
 			return nil, err
 		}

@@ -369,3 +369,45 @@ func TestNoSendToDeletedReceiver(t *testing.T) {
 		}
 	}
 }
+
+// TestSendFollowsBlocksAndPurges: the writer keeps the blocks between a
+// sender and a receiver in memory; each block, unblock and permanent delete
+// shows in the next send, in both directions.
+func TestSendFollowsBlocksAndPurges(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 3)
+	server := parley.NewContext(context.Background(), parley.Actor{AppID: w.appID, Access: parley.AccessFullAccess})
+	send := func(from int, to, want string) {
+		t.Helper()
+		_, err := w.svc.Send(w.users[from], parley.NewMessage{Receiver: to, ReceiverType: parley.ReceiverUser,
+			Data: parley.MessageInput{Text: "hi"}}, nil)
+		if got := parley.CodeOf(err); got != want {
+			t.Errorf("u%03d → %s: %v, want %q", from, to, err, want)
+		}
+	}
+	send(2, "u001", "") // kept from here on
+	send(1, "u002", "")
+	if _, err := w.svc.BlockUsers(server, "u001", []string{"u002"}); err != nil {
+		t.Fatal(err)
+	}
+	send(2, "u001", parley.CodeBlockedSender)
+	send(1, "u002", parley.CodeBlockedReceiver)
+	if _, err := w.svc.UnblockUsers(server, "u001", []string{"u002"}); err != nil {
+		t.Fatal(err)
+	}
+	send(2, "u001", "")
+	send(1, "u002", "")
+	if _, err := w.svc.BlockUsers(server, "u002", []string{"u001"}); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", parley.CodeBlockedSender)
+	// A permanent delete takes u002's blocks with it: a new u002 blocks no one.
+	if err := w.svc.DeleteUser(server, "u002", true); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", parley.CodeUIDNotFound)
+	if _, err := w.svc.CreateUser(server, parley.NewUser{UID: "u002", Name: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", "")
+}
