@@ -17,20 +17,22 @@ import (
 // The cache never answers with a record older than the last change this
 // node committed: every store write that can change one of them (a user's
 // update, deactivation or deletion, presence, a token's revocation or
-// device, a key's update or deletion, an app's deletion) goes through
-// credStore, which marks what it changes as changing before the write and
-// forgets it once the write committed, before the call that made it
-// returns. A record marked changing is neither answered nor kept (see
-// pending), so that no lookup between the commit and the forget answers
-// with the old record; a read that began before the forget is not kept
-// (see gen). The writer relies on this for the receiver of a message
-// (receiverUser): with SQLite's one write connection, a user's write
-// commits either after the writer's transaction or before it began, and in
-// the second case its mark or its forget is already there. Nodes of a cluster sharing a store will need the same
-// forgets from each other: they are to ride the broker, as the events of
-// these changes already do; until then authTTL bounds how long another
-// node's change goes unseen. Lookups that fail are not kept: a wrong
-// credential always reaches the store (and the rate limit of failures).
+// device, a key's update or deletion, an app's deletion, a block or
+// unblock) goes through credStore, which marks what it changes as changing
+// before the write and forgets it once the write committed, before the
+// call that made it returns. A record marked changing is neither answered
+// nor kept (see pending), so that no lookup between the commit and the
+// forget answers with the old record; a read that began before the forget
+// is not kept (see gen). The message writer relies on this for the
+// receiver of a message and the blocks (receiverUser): with SQLite's one
+// write connection, such a write commits either after the writer's
+// transaction or before it began, and in the second case its mark or its
+// forget is already there. Nodes of a cluster sharing a store will need
+// the same forgets from each other: they are to ride the broker, as the
+// events of these changes already do; until then authTTL bounds how long
+// another node's change goes unseen. Lookups that fail are not kept: a
+// wrong credential always reaches the store (and the rate limit of
+// failures).
 
 // authTTL is how long a record is trusted without a change seen: a backstop
 // for changes this node can't see (see above), not what keeps it right.
