@@ -75,8 +75,8 @@ func TestAuthCacheForgetsAfterCommit(t *testing.T) {
 			return err
 		}
 		s.creds.forget(forgetting{app: c.AppID, token: tok.ID})
-		// Not committed yet: a request now still authenticates, and keeps
-		// the token it read.
+		// Not committed yet: a request now still authenticates (from the
+		// store: the token is marked as changing, so it is not kept).
 		_, err := s.Authenticate(ctx, c)
 		return err
 	})

@@ -309,3 +309,105 @@ func TestReplyRefusesMultipleReceivers(t *testing.T) {
 		t.Errorf("parent after refused replies: %+v, %v; want replyCount 0", p, err)
 	}
 }
+
+// TestNoSendToDeletedReceiver: the writer takes a one-to-one receiver from
+// the users it keeps in memory, yet once DeleteUser has returned no
+// message to that user commits, though sends to them run concurrently and
+// the receiver was kept before the delete.
+func TestNoSendToDeletedReceiver(t *testing.T) {
+	t.Parallel()
+	const senders = 8
+	w := newWorld(t, senders+1)
+	ctx := context.Background()
+	server := parley.NewContext(ctx, parley.Actor{AppID: w.appID, Access: parley.AccessFullAccess})
+	const victim = "u000"
+	var wg sync.WaitGroup
+	sent := make(chan struct{}, senders*4)
+	for v := 1; v <= senders; v++ {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				_, err := w.svc.Send(w.users[v], parley.NewMessage{Receiver: victim, ReceiverType: parley.ReceiverUser,
+					Data: parley.MessageInput{Text: fmt.Sprint(i)}}, nil)
+				switch {
+				case err == nil:
+					if i < 3 {
+						sent <- struct{}{}
+					}
+				case parley.CodeOf(err) == parley.CodeUIDNotFound:
+					return
+				default:
+					t.Errorf("u%03d → %s: %v, want success or %s", v, victim, err, parley.CodeUIDNotFound)
+					return
+				}
+			}
+		})
+	}
+	for range senders * 3 { // everyone is sending, and the receiver is kept
+		<-sent
+	}
+	if err := w.svc.DeleteUser(server, victim, false); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := w.st.Messages(ctx, w.appID, parley.MessageFilter{Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("last message: %v", err)
+	}
+	bound := ms[0].ID
+	wg.Wait()
+	_, err = w.svc.Send(w.users[1], parley.NewMessage{Receiver: victim, ReceiverType: parley.ReceiverUser,
+		Data: parley.MessageInput{Text: "late"}}, nil)
+	if parley.CodeOf(err) != parley.CodeUIDNotFound {
+		t.Errorf("send after the delete: %v, want %s", err, parley.CodeUIDNotFound)
+	}
+	ms, err = w.st.Messages(ctx, w.appID, parley.MessageFilter{Categories: []string{parley.CategoryMessage}, AfterID: bound})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Receiver == victim {
+			t.Errorf("message %d from %s to %s committed after the delete returned (log at %d)", m.ID, m.Sender, victim, bound)
+		}
+	}
+}
+
+// TestSendFollowsBlocksAndPurges: the writer keeps the blocks between a
+// sender and a receiver in memory; each block, unblock and permanent delete
+// shows in the next send, in both directions.
+func TestSendFollowsBlocksAndPurges(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 3)
+	server := parley.NewContext(context.Background(), parley.Actor{AppID: w.appID, Access: parley.AccessFullAccess})
+	send := func(from int, to, want string) {
+		t.Helper()
+		_, err := w.svc.Send(w.users[from], parley.NewMessage{Receiver: to, ReceiverType: parley.ReceiverUser,
+			Data: parley.MessageInput{Text: "hi"}}, nil)
+		if got := parley.CodeOf(err); got != want {
+			t.Errorf("u%03d → %s: %v, want %q", from, to, err, want)
+		}
+	}
+	send(2, "u001", "") // kept from here on
+	send(1, "u002", "")
+	if _, err := w.svc.BlockUsers(server, "u001", []string{"u002"}); err != nil {
+		t.Fatal(err)
+	}
+	send(2, "u001", parley.CodeBlockedSender)
+	send(1, "u002", parley.CodeBlockedReceiver)
+	if _, err := w.svc.UnblockUsers(server, "u001", []string{"u002"}); err != nil {
+		t.Fatal(err)
+	}
+	send(2, "u001", "")
+	send(1, "u002", "")
+	if _, err := w.svc.BlockUsers(server, "u002", []string{"u001"}); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", parley.CodeBlockedSender)
+	// A permanent delete takes u002's blocks with it: a new u002 blocks no one.
+	if err := w.svc.DeleteUser(server, "u002", true); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", parley.CodeUIDNotFound)
+	if _, err := w.svc.CreateUser(server, parley.NewUser{UID: "u002", Name: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	send(1, "u002", "")
+}
