@@ -17,6 +17,10 @@ export class Parley extends Emitter {
     if (!settings?.appId) throw new ParleyError('ERR_INVALID_ARGUMENT', 'settings.appId is required');
     const baseUrl = (settings.baseUrl ?? globalThis.location?.origin ?? '').replace(/\/+$/, '');
     if (!/^https?:\/\//.test(baseUrl)) throw new ParleyError('ERR_INVALID_ARGUMENT', 'settings.baseUrl must be an http(s) URL');
+    const k = settings.keepalive;
+    if (k !== undefined && !(Number.isInteger(k) && k >= 25 && k <= 300)) {
+      throw new ParleyError('ERR_INVALID_ARGUMENT', 'settings.keepalive must be whole seconds from 25 to 300');
+    }
     /** @type {Settings & {baseUrl: string}} */
     this.settings = { ...settings, baseUrl };
     this.http = { baseUrl, appId: settings.appId, fetch: settings.fetch ?? globalThis.fetch.bind(globalThis) };

@@ -110,7 +110,7 @@ export class Connection {
     /** @type {ParleyError | null} */
     let announced = null;
     ws.onopen = () => {
-      const body = { auth: this.c.authToken, lastMessageId: String(this.cursor), deviceId: s.deviceId, presenceSubscription: s.presence, roles: s.roles };
+      const body = { auth: this.c.authToken, lastMessageId: String(this.cursor), deviceId: s.deviceId, presenceSubscription: s.presence, roles: s.roles, keepalive: s.keepalive };
       ws.send(JSON.stringify({ type: 'auth', body }));
     };
     ws.onmessage = (ev) => {
@@ -124,7 +124,7 @@ export class Connection {
         if (f.type === 'auth' && f.body?.code === '200') {
           authed = true;
           this.attempt = 0;
-          this.pinger = setInterval(() => this.send({ action: 'ping', ack: 'true' }), s.pingInterval ?? 25000);
+          this.pinger = setInterval(() => this.send({ action: 'ping', ack: 'true' }), s.pingInterval ?? (s.keepalive ?? 25) * 1000);
           this.set('connected');
           this.settle();
         } else if (f.type === 'error') {

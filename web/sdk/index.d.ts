@@ -26,7 +26,13 @@ export interface Settings {
   deviceId?: string;
   /** Resume after this message id on the first connection (a saved `lastMessageId`). */
   lastMessageId?: number;
-  /** Keepalive ping interval in ms (25 000; the server closes a connection silent for 30 s). */
+  /**
+   * Seconds, 25–300: how often this client promises to ping when idle, declared in the auth frame;
+   * the server then pings it only after that long and closes it after 1.2 times that. Longer saves
+   * battery and server CPU, finds a dead connection later. 25 by default.
+   */
+  keepalive?: number;
+  /** Keepalive ping interval in ms (`keepalive` seconds, 25 000 by default; the server closes a connection silent for 1.2 × keepalive). */
   pingInterval?: number;
   /** Bounds of the full-jitter exponential reconnection backoff, in ms (500, 30 000). */
   reconnectMin?: number;

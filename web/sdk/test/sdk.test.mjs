@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParleyError } from '../index.js';
-import { startServer, until } from '../../test/harness.mjs';
+import { nodeWebSocket, startServer, until } from '../../test/harness.mjs';
 import { client, loggedIn, makeUser, record } from './helpers.mjs';
 
 /** @type {import('./helpers.mjs').Server} */
@@ -314,4 +314,28 @@ test('examples/echobot-js answers a message and exits cleanly on SIGTERM', async
   const exited = new Promise((r) => bot.once('exit', r));
   bot.kill('SIGTERM');
   assert.equal(await exited, 0);
+});
+
+test('a declared keepalive goes in the auth frame and the server takes it; one out of range is refused before connecting', async () => {
+  const WS = nodeWebSocket();
+  /** @type {any[]} */
+  const frames = [];
+  class Recording extends WS {
+    /** @param {any} data */
+    send(data) {
+      frames.push(JSON.parse(String(data)));
+      super.send(data);
+    }
+  }
+  const c = await user('kara', { keepalive: 120, WebSocket: /** @type {any} */ (Recording) });
+  assert.equal(c.connectionState, 'connected');
+  const auth = frames.find((f) => f.type === 'auth');
+  assert.equal(auth?.body?.keepalive, 120);
+  const friend = await user('kurt');
+  const got = record(c, ['message']);
+  await friend.sendText({ uid: 'kara' }, 'still there');
+  await until(() => got.message.length === 1, 'a message on the keepalive connection');
+  for (const keepalive of [24, 301, 60.5]) {
+    assert.throws(() => client(srv, { keepalive }), (/** @type {any} */ e) => e instanceof ParleyError && e.code === 'ERR_INVALID_ARGUMENT');
+  }
 });

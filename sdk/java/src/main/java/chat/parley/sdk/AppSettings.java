@@ -21,6 +21,8 @@ public final class AppSettings {
     static final String PRESENCE_ALL_USERS = "ALL_USERS";
     static final String PRESENCE_ROLES = "ROLES";
     static final String PRESENCE_FRIENDS = "FRIENDS";
+    /** The protocol's keepalive: the default, and the range a client may declare (seconds). */
+    static final int DEFAULT_KEEPALIVE_SECONDS = 25, MIN_KEEPALIVE_SECONDS = 25, MAX_KEEPALIVE_SECONDS = 300;
 
     private final String baseUrl;
     private final String presence;
@@ -31,6 +33,7 @@ public final class AppSettings {
     private final Executor callbackExecutor;
     private final OkHttpClient okHttpClient;
     private final long pingIntervalMillis;
+    private final int keepaliveSeconds;
     private final long reconnectMinMillis;
     private final long reconnectMaxMillis;
     private final long lastMessageId;
@@ -44,7 +47,9 @@ public final class AppSettings {
         platform = b.platform;
         callbackExecutor = b.callbackExecutor;
         okHttpClient = b.okHttpClient;
-        pingIntervalMillis = b.pingIntervalMillis;
+        keepaliveSeconds = b.keepaliveSeconds;
+        pingIntervalMillis = b.pingIntervalMillis > 0 ? b.pingIntervalMillis
+                : 1000L * (keepaliveSeconds > 0 ? keepaliveSeconds : DEFAULT_KEEPALIVE_SECONDS);
         reconnectMinMillis = b.reconnectMinMillis;
         reconnectMaxMillis = b.reconnectMaxMillis;
         lastMessageId = b.lastMessageId;
@@ -88,6 +93,11 @@ public final class AppSettings {
         return pingIntervalMillis;
     }
 
+    /** The keepalive declared to the server, in seconds; 0 when none is (the server's 25 s). */
+    public int getKeepalive() {
+        return keepaliveSeconds;
+    }
+
     long getReconnectMinMillis() {
         return reconnectMinMillis;
     }
@@ -110,7 +120,8 @@ public final class AppSettings {
         private String platform = "android";
         private Executor callbackExecutor;
         private OkHttpClient okHttpClient;
-        private long pingIntervalMillis = 25000;
+        private long pingIntervalMillis; // 0: the keepalive's
+        private int keepaliveSeconds;
         private long reconnectMinMillis = 500;
         private long reconnectMaxMillis = 30000;
         private long lastMessageId;
@@ -182,9 +193,28 @@ public final class AppSettings {
             return this;
         }
 
-        /** How often the SDK pings an idle connection (25 s; the server closes one silent for 30 s). */
+        /**
+         * How often the SDK pings an idle connection: the keepalive ({@link #setKeepalive}, 25 s by
+         * default); the server closes a connection silent for 1.2 times the keepalive.
+         */
         public AppSettingsBuilder setPingInterval(long millis) {
             this.pingIntervalMillis = millis;
+            return this;
+        }
+
+        /**
+         * Declares in the WebSocket's auth frame how often, in seconds (25–300), this client pings
+         * when idle: the server then pings it only after that long and closes it after 1.2 times
+         * that. A longer keepalive wakes the radio less often (battery) and costs the server less,
+         * but a dead connection is found later. Not declared by default (25 s).
+         *
+         * @throws IllegalArgumentException outside 25–300
+         */
+        public AppSettingsBuilder setKeepalive(int seconds) {
+            if (seconds < MIN_KEEPALIVE_SECONDS || seconds > MAX_KEEPALIVE_SECONDS) {
+                throw new IllegalArgumentException("keepalive must be 25 to 300 seconds: " + seconds);
+            }
+            this.keepaliveSeconds = seconds;
             return this;
         }
 

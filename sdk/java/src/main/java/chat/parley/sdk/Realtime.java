@@ -212,6 +212,9 @@ final class Realtime {
             if (s.getDeviceId() != null) {
                 body.addProperty("deviceId", s.getDeviceId());
             }
+            if (s.getKeepalive() > 0) {
+                body.addProperty("keepalive", s.getKeepalive());
+            }
             if (s.getSubscriptionType() != null) {
                 body.addProperty("presenceSubscription", s.getSubscriptionType());
                 if (AppSettings.PRESENCE_ROLES.equals(s.getSubscriptionType())) {
