@@ -315,6 +315,13 @@ type ConversationStore interface {
 	// maxID, oldest first. A user's advances of one kind only grow, so a
 	// later one never reaches a message first.
 	UserReceiptMarks(ctx context.Context, appID, conversationID, uid string, minID, maxID int64) ([]ReceiptMark, error)
+	// MemberReceiptMarks lists, for each current member of the group guid
+	// whose membership began at or before message id, the first logged
+	// advance of each kind in the group's conversation that reaches id,
+	// oldest first: what decides when each member received and read it. It
+	// reads a bounded number of marks per member, however long the
+	// conversation went on after id.
+	MemberReceiptMarks(ctx context.Context, appID, guid string, id int64) ([]ReceiptMark, error)
 	// UnreadCounts counts the viewer's unread messages per conversation
 	// (conversations with none are left out).
 	UnreadCounts(ctx context.Context, appID, viewer string) ([]UnreadCount, error)

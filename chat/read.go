@@ -226,7 +226,9 @@ func (s *Service) Message(ctx context.Context, id int64) (*MessageDetail, error)
 	s.decorate(ctx, a, []*parley.Message{m})
 	d := &MessageDetail{Message: m}
 	if m.ReceiverType == parley.ReceiverGroup && (m.Sender == a.UID || a.IsServer()) {
-		marks, err := s.store.ReceiptMarks(ctx, a.AppID, m.ConversationID, m.ID)
+		// Only members who were in the group when m was sent received it:
+		// the store lists their marks only.
+		marks, err := s.store.MemberReceiptMarks(ctx, a.AppID, m.Receiver, m.ID)
 		if err != nil {
 			return nil, parley.Internal(err)
 		}
@@ -236,10 +238,6 @@ func (s *Service) Message(ctx context.Context, id int64) (*MessageDetail, error)
 				continue
 			}
 			seen[mk.UID] = true
-			// Only members who were in the group when m was sent received it.
-			if mem, err := s.store.Member(ctx, a.AppID, m.Receiver, mk.UID); err != nil || mem.JoinedID > m.ID {
-				continue
-			}
 			d.Receipts = append(d.Receipts, receiptOf(marks, mk.UID, m.ID))
 		}
 	}

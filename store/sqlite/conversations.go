@@ -259,6 +259,25 @@ func (q *queries) UserReceiptMarks(ctx context.Context, appID, conversationID, u
 	return scanMarks(op, rows, err)
 }
 
+// memberReceiptMarksSQL reads, for each current member of a group who
+// joined at or before the message ?4, the first mark of each kind reaching
+// it: one seek of receipt_marks_user per member and kind (named, as in
+// userReceiptMarksSQL), where ReceiptMarks would read every mark from the
+// message to the end of the conversation.
+const memberReceiptMarksSQL = `SELECT rm.uid, rm.kind, rm.upto_id, rm.at, rm.rowid
+	FROM memberships ms CROSS JOIN (SELECT 'delivered' AS kind UNION ALL SELECT 'read') k
+	JOIN receipt_marks rm ON rm.rowid = (SELECT r.rowid FROM receipt_marks r INDEXED BY receipt_marks_user
+		WHERE r.app_id = ?1 AND r.conversation_id = ?3 AND r.uid = ms.uid AND r.kind = k.kind AND r.upto_id >= ?4
+		ORDER BY r.upto_id LIMIT 1)
+	WHERE ms.app_id = ?1 AND ms.guid = ?2 AND ms.left_id IS NULL AND ms.joined_id <= ?4
+	ORDER BY rm.at, rm.rowid`
+
+func (q *queries) MemberReceiptMarks(ctx context.Context, appID, guid string, id int64) ([]parley.ReceiptMark, error) {
+	op := fmt.Sprintf("receipt marks of the members of %q", guid)
+	rows, err := q.r.QueryContext(ctx, memberReceiptMarksSQL, appID, guid, parley.GroupConversationID(guid), id)
+	return scanMarks(op, rows, err)
+}
+
 // scanMarks reads the marks a query's rows hold (uid, kind, upto_id, at
 // and, past those, columns it skips) and closes them.
 func scanMarks(op string, rows *sql.Rows, err error) ([]parley.ReceiptMark, error) {

@@ -105,6 +105,12 @@ func TestMessagingQueryPlans(t *testing.T) {
 			`USING COVERING INDEX receipt_marks_user (app_id=? AND conversation_id=? AND uid=? AND kind=? AND upto_id>?)`},
 		`receipt_marks_conversation`, `SCAN receipt_marks`)
 
+	// A group message's receipts: one seek of each member's marks per kind.
+	wantPlan(t, s, "MemberReceiptMarks", memberReceiptMarksSQL, []any{"a", "g", "group_g", 5},
+		[]string{`COVERING INDEX receipt_marks_user (app_id=? AND conversation_id=? AND uid=? AND kind=? AND upto_id>?)`,
+			`SEARCH rm USING INTEGER PRIMARY KEY (rowid=?)`},
+		`receipt_marks_conversation`, `SCAN receipt_marks`, `SCAN rm`, `SCAN ms`)
+
 	unread := []string{
 		`SEARCH m USING COVERING INDEX messages_conversation (app_id=? AND conversation_id=? AND id>?)`,
 		`SEARCH mn EXISTS USING PRIMARY KEY (app_id=? AND message_id=? AND uid=?)`,

@@ -91,6 +91,49 @@ func TestReceipts(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		wantEqual(t, []parley.ReceiptMark{}, marks(7, 9), "bob's marks past his last")
 	})
 
+	t.Run("MemberMarksOfAGroupMessage", func(t *testing.T) {
+		s := newStore(t)
+		appID := MustCreateApp(t, s).ID
+		for _, uid := range []string{"ann", "bob", "cat", "dan", "eve", "fay"} {
+			MustCreateUser(t, s, appID, uid)
+		}
+		mustCreateGroup(t, s, appID, "g", parley.GroupPublic)
+		for _, uid := range []string{"ann", "bob", "cat", "eve", "fay"} {
+			mustAddMember(t, s, appID, "g", uid, parley.ScopeParticipant, 0)
+		}
+		var ids []int64
+		for range 6 {
+			ids = append(ids, send(t, s, appID, groupMessage("g", "ann")))
+		}
+		m := ids[2] // the third
+		mustAddMember(t, s, appID, "g", "dan", parley.ScopeParticipant, ids[4]) // joined after it
+		gmark := func(uid, kind string, upto, at int64) {
+			t.Helper()
+			must(t, s.MarkReceipt(t.Context(), appID, uid, "group_g", kind, upto, at), "MarkReceipt "+uid)
+		}
+		gmark("bob", parley.ReceiptDelivered, ids[1], t0+1) // before m: not listed
+		gmark("bob", parley.ReceiptDelivered, ids[3], t0+2) // bob's first delivered reaching m
+		gmark("bob", parley.ReceiptDelivered, ids[5], t0+3) // later: not listed
+		gmark("cat", parley.ReceiptRead, ids[5], t0+4)      // cat's first read (and delivery)
+		gmark("bob", parley.ReceiptRead, m, t0+5)
+		gmark("dan", parley.ReceiptRead, ids[5], t0+6) // joined after m: not listed
+		gmark("eve", parley.ReceiptRead, ids[5], t0+7) // left below: not listed
+		must(t, s.EndMember(t.Context(), appID, "g", "eve", ids[5], t0+8), "EndMember eve")
+		got, err := s.MemberReceiptMarks(t.Context(), appID, "g", m)
+		must(t, err, "MemberReceiptMarks")
+		mk := func(uid, kind string, upto, at int64) parley.ReceiptMark {
+			return parley.ReceiptMark{UID: uid, Kind: kind, UpToID: upto, At: at}
+		}
+		wantEqual(t, []parley.ReceiptMark{mk("bob", parley.ReceiptDelivered, ids[3], t0+2),
+			mk("cat", parley.ReceiptRead, ids[5], t0+4), mk("bob", parley.ReceiptRead, m, t0+5)}, got,
+			"the members' first marks reaching the message, oldest first")
+		got, err = s.MemberReceiptMarks(t.Context(), appID, "g", ids[5]+1)
+		must(t, err, "MemberReceiptMarks past the last")
+		if len(got) != 0 {
+			t.Errorf("marks past every mark: %+v", got)
+		}
+	})
+
 	t.Run("MarkUnread", func(t *testing.T) {
 		s, appID := setup(t)
 		ctx := t.Context()
