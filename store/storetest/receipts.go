@@ -105,7 +105,7 @@ func TestReceipts(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		for range 6 {
 			ids = append(ids, send(t, s, appID, groupMessage("g", "ann")))
 		}
-		m := ids[2] // the third
+		m := ids[2]                                                             // the third
 		mustAddMember(t, s, appID, "g", "dan", parley.ScopeParticipant, ids[4]) // joined after it
 		gmark := func(uid, kind string, upto, at int64) {
 			t.Helper()
