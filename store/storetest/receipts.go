@@ -105,8 +105,9 @@ func TestReceipts(t *testing.T, newStore func(t *testing.T) parley.Store) {
 		for range 6 {
 			ids = append(ids, send(t, s, appID, groupMessage("g", "ann")))
 		}
-		m := ids[2]                                                             // the third
-		mustAddMember(t, s, appID, "g", "dan", parley.ScopeParticipant, ids[4]) // joined after it
+		m := ids[2] // the message whose receipts are asked for
+		// dan joined after it.
+		mustAddMember(t, s, appID, "g", "dan", parley.ScopeParticipant, ids[4])
 		gmark := func(uid, kind string, upto, at int64) {
 			t.Helper()
 			must(t, s.MarkReceipt(t.Context(), appID, uid, "group_g", kind, upto, at), "MarkReceipt "+uid)
