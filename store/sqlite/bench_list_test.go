@@ -22,18 +22,9 @@ import (
 // thread per page (less at the mercy of other work on the machine). Seeding takes a minute or
 // two; set PARLEY_BENCH_DB to a path to keep the seeded file between runs.
 func BenchmarkListPage(b *testing.B) {
-	const total = 1_000_000
+	const total = seededMessages
 	ctx := context.Background()
-	path := os.Getenv("PARLEY_BENCH_DB")
-	if path == "" {
-		path = filepath.Join(b.TempDir(), "bench.db")
-	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	appID := seedMillion(b, st, total)
+	st, appID := openSeeded(b)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		name string
@@ -142,22 +133,33 @@ func seedMillion(b *testing.B, st *sqlite.Store, total int) string {
 	return app.ID
 }
 
+// seededMessages is how many messages the benchmarks' file holds.
+const seededMessages = 1_000_000
+
+// openSeeded opens the benchmarks' file of 1,000,000 messages
+// (PARLEY_BENCH_DB, else a temporary one), seeding it if it is new, and
+// closes it when b ends; it returns the store and the app.
+func openSeeded(b *testing.B) (*sqlite.Store, string) {
+	b.Helper()
+	path := os.Getenv("PARLEY_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st, seedMillion(b, st, seededMessages)
+}
+
 // BenchmarkPageReactions measures the reaction counts of a page of 50
 // messages, as each page read asks for them, on the file of
 // BenchmarkListPage (its messages have no reactions, as most have not);
 // it reports the CPU time of the reading thread per page.
 func BenchmarkPageReactions(b *testing.B) {
 	ctx := context.Background()
-	path := os.Getenv("PARLEY_BENCH_DB")
-	if path == "" {
-		path = filepath.Join(b.TempDir(), "bench.db")
-	}
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	appID := seedMillion(b, st, 1_000_000)
+	st, appID := openSeeded(b)
 	ms, err := st.MessagesJSON(ctx, appID, parley.MessageFilter{ConversationID: "group_g1", Viewer: "u001", Limit: 50})
 	if err != nil || len(ms) != 50 {
 		b.Fatalf("page: %d messages, %v", len(ms), err)
