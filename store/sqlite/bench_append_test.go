@@ -25,15 +25,7 @@ func BenchmarkAppendText(b *testing.B) {
 	for _, mode := range []string{"each", "bulk"} {
 		b.Run(mode, func(b *testing.B) {
 			ctx := context.Background()
-			st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			app := &parley.App{ID: "bench", Name: "bench"}
-			if err := st.CreateApp(ctx, app); err != nil {
-				b.Fatal(err)
-			}
+			st, app := openWithApp(b)
 			n := 0
 			next := func() *parley.Message {
 				n++
@@ -76,4 +68,21 @@ func BenchmarkAppendText(b *testing.B) {
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "msgs/s")
 		})
 	}
+}
+
+// openWithApp opens a new store in a temporary file, closed when b ends,
+// with one app, "bench".
+func openWithApp(b *testing.B) (*sqlite.Store, *parley.App) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	app := &parley.App{ID: "bench", Name: "bench"}
+	if err := st.CreateApp(ctx, app); err != nil {
+		b.Fatal(err)
+	}
+	return st, app
 }

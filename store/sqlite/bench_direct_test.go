@@ -3,14 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/parleychat/parley"
-	"github.com/parleychat/parley/store/sqlite"
 )
 
 // BenchmarkAppendDirect measures the write of one-to-one messages as the
@@ -29,15 +27,7 @@ func BenchmarkAppendDirect(b *testing.B) {
 	for _, mode := range []string{"synced", "unsynced"} {
 		b.Run(mode, func(b *testing.B) {
 			ctx := context.Background()
-			st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			app := &parley.App{ID: "bench", Name: "bench"}
-			if err := st.CreateApp(ctx, app); err != nil {
-				b.Fatal(err)
-			}
+			st, app := openWithApp(b)
 			n := 0
 			next := func() *parley.Message {
 				n++
